@@ -1,0 +1,19 @@
+// Reporters receive the run as it happens. Every hook is optional; a reporter that throws is
+// reported and ignored by the Multiplexer, so one broken report never kills the run.
+import type { CellResult, EnvironmentInfo, RunResults } from '../results/types.ts';
+
+export interface PlannedRun {
+  matrixFile: string;
+  totalCells: number;
+  environments: number;
+}
+
+export interface Reporter {
+  readonly name: string;
+  onBegin?(run: PlannedRun): void | Promise<void>;
+  /** An environment's image is ready (or could not be built, or cannot exist). */
+  onEnvironmentReady?(environment: EnvironmentInfo): void | Promise<void>;
+  onCellEnd?(cell: CellResult): void | Promise<void>;
+  /** The run is over (finished or interrupted): write files here. */
+  onEnd?(results: RunResults): void | Promise<void>;
+}

@@ -1,0 +1,103 @@
+// The results format: what `dlmatrix run` writes to results.json and what every reporter,
+// `merge` and `diff` read. Bump RESULTS_SCHEMA_VERSION on any incompatible change.
+// The same schema is documented for users in results.schema.json at the repo root.
+
+export const RESULTS_SCHEMA_VERSION = 1;
+
+/** What happened when a loader opened the fixture and imported the modules. */
+export const OUTCOMES = [
+  'loaded', // every import succeeded
+  'undefined-symbol', // root cause is an unresolved symbol (see `symbol`)
+  'import-error', // an import failed for another reason
+  'dlopen-error', // the loader could not open the fixture at all
+  'crash', // the loader died from a signal or exited without a result (see `signal`)
+  'timeout', // the loader did not finish within the cell timeout and was killed
+  'build-error', // the environment's image could not be built (see `reason`)
+  'skipped', // the cell cannot exist (see `reason`): not a failure
+] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/**
+ * pass: the outcome met the expectation. fail: it did not. skip: the cell could not run.
+ * flaky: failed at first, passed on a retry (never counted as a plain pass).
+ */
+export type Verdict = 'pass' | 'fail' | 'skip' | 'flaky';
+
+/** The five axes every cell has; matrices may add more (they label cells). */
+export interface CellAxes {
+  distro: string;
+  python: string;
+  numpy: string;
+  loader: string;
+  flags: string;
+  [extra: string]: string;
+}
+
+export interface CellResult {
+  /** Stable identity of the cell, built from its axes (see plan/cell-id.ts). */
+  id: string;
+  axes: CellAxes;
+  /** Key of the environment (distro/python/numpy) the cell ran in. */
+  environment: string;
+  /** Versions actually found in the environment, e.g. {python: "3.11.2", numpy: "1.24.2"}. */
+  resolved: { python?: string; numpy?: string };
+  outcome: Outcome;
+  /** For `undefined-symbol`: the symbol at the root of the error chain. */
+  symbol?: string;
+  /** For `crash`: the signal name, e.g. "SIGSEGV". */
+  signal?: string;
+  /** Why: the root-cause message, the skip reason, the build-log tail. */
+  reason?: string;
+  /** The outcomes the matrix's `expect` rules allowed for this cell. */
+  expected: Outcome[];
+  verdict: Verdict;
+  durationMs: number;
+  /** How many times the cell ran (more than 1 only with retries). */
+  attempts: number;
+  /** The command executed in the container, if any. */
+  command?: string[];
+  exitCode?: number | null;
+  /** Everything the loader printed (untrusted text). */
+  output: { stdout: string; stderr: string };
+}
+
+export interface EnvironmentInfo {
+  key: string;
+  distro: string;
+  python: string;
+  numpy: string;
+  resolved: { python?: string; numpy?: string; node?: string; rustc?: string; os?: string };
+  image?: string;
+  imageId?: string;
+  /** Set when the environment cannot exist (its cells are skipped) or failed to build. */
+  skipReason?: string;
+  buildError?: string;
+  buildMs?: number;
+}
+
+export interface ResultsSummary {
+  total: number;
+  passed: number;
+  failed: number;
+  flaky: number;
+  skipped: number;
+  byOutcome: Partial<Record<Outcome, number>>;
+}
+
+export interface RunResults {
+  schemaVersion: typeof RESULTS_SCHEMA_VERSION;
+  tool: { name: 'dlmatrix'; version: string };
+  /** Path of the matrix file as given on the command line. */
+  matrixFile: string;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  host: { hostname: string; platform: string; docker?: string };
+  /** True when the run was stopped (Ctrl-C, --fail-fast) before every cell ran. */
+  interrupted: boolean;
+  /** Shard of the run, "i/n", when it ran one shard. */
+  shard?: string;
+  environments: EnvironmentInfo[];
+  cells: CellResult[];
+  summary: ResultsSummary;
+}
