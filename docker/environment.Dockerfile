@@ -3,4 +3,5 @@
 ARG TOOLCHAIN_IMAGE
 FROM ${TOOLCHAIN_IMAGE}
 ARG NUMPY=system
+COPY scripts/install-numpy.sh /opt/dlmatrix/scripts/
 RUN sh /opt/dlmatrix/scripts/install-numpy.sh "$NUMPY"

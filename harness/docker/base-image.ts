@@ -1,0 +1,102 @@
+// The base image of a distro: a local image if one is there, else a pull from a registry, else a
+// root filesystem bootstrapped from the host's Debian mirror and imported (no registry needed).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ContainerClient } from './container-client.ts';
+import { findDebianMirror } from './apt-mirror.ts';
+import { LABELS } from './labels.ts';
+
+export type BaseImageSource = 'local' | 'pulled' | 'bootstrapped';
+
+export interface BaseImage {
+  ref: string;
+  id: string;
+  source: BaseImageSource;
+}
+
+/** The registry image a user would pull. */
+export const registryImage = (suite: string) => `debian:${suite}-slim`;
+/** Where a bootstrapped base image is kept. */
+export const bootstrappedImage = (suite: string) => `dlmatrix/base:${suite}`;
+
+export class BaseImageResolver {
+  private readonly pending = new Map<string, Promise<BaseImage>>();
+
+  constructor(
+    private readonly client: ContainerClient,
+    private readonly log: (line: string) => void,
+    /** Root filesystem bootstrapper; replaceable in tests. */
+    private readonly bootstrap: (suite: string, dir: string, log: (l: string) => void) => Promise<void> = debootstrap,
+  ) {}
+
+  /** One resolution per suite, shared by every environment of that suite. */
+  resolve(suite: string): Promise<BaseImage> {
+    let promise = this.pending.get(suite);
+    if (!promise) {
+      promise = this.resolveUncached(suite);
+      this.pending.set(suite, promise);
+    }
+    return promise;
+  }
+
+  private async resolveUncached(suite: string): Promise<BaseImage> {
+    for (const ref of [registryImage(suite), bootstrappedImage(suite)]) {
+      const local = await this.client.inspectImage(ref);
+      if (local) return { ref, id: local.id, source: 'local' };
+    }
+    try {
+      this.log(`pulling ${registryImage(suite)}`);
+      await this.client.pullImage(registryImage(suite));
+      const pulled = await this.client.inspectImage(registryImage(suite));
+      if (pulled) return { ref: registryImage(suite), id: pulled.id, source: 'pulled' };
+    } catch (err) {
+      this.log(`pull of ${registryImage(suite)} failed (${firstLine(err)}); bootstrapping ${suite} from the host's Debian mirror`);
+    }
+    const dir = mkdtempSync(join(tmpdir(), `dlmatrix-rootfs-${suite}-`));
+    try {
+      await this.bootstrap(suite, dir, this.log);
+      const tar = spawn('tar', ['-C', dir, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const ref = bootstrappedImage(suite);
+      await this.client.importImage(tar.stdout, ref, { [LABELS.managed]: 'true', [LABELS.stage]: 'base', [LABELS.distro]: suite });
+      const imported = await this.client.inspectImage(ref);
+      if (!imported) throw new Error(`import of ${ref} produced no image`);
+      return { ref, id: imported.id, source: 'bootstrapped' };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+/** `debootstrap --variant=minbase SUITE DIR MIRROR`; unreleased suites use the `sid` script. */
+export async function debootstrap(suite: string, dir: string, log: (line: string) => void): Promise<void> {
+  const mirror = findDebianMirror();
+  if (!mirror) {
+    throw new Error(
+      `cannot build a ${suite} base image: no registry answered and no Debian mirror is configured in /etc/apt ` +
+        '(set DLMATRIX_DEBIAN_MIRROR, or load a debian image with `docker load`)',
+    );
+  }
+  const scriptDir = '/usr/share/debootstrap/scripts';
+  if (!existsSync(scriptDir)) throw new Error(`cannot bootstrap ${suite}: debootstrap is not installed (apt-get install debootstrap)`);
+  const args = ['--variant=minbase', suite, dir, mirror];
+  if (!existsSync(join(scriptDir, suite))) args.push(join(scriptDir, 'sid'));
+  log(`debootstrap ${args.join(' ')}`);
+  const output: string[] = [];
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn('debootstrap', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const collect = (chunk: Buffer) => output.push(...chunk.toString().split('\n').filter(Boolean));
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  if (code !== 0) {
+    throw new Error(`debootstrap of ${suite} failed (exit ${code}; it needs root):\n${output.slice(-15).join('\n')}`);
+  }
+}
+
+function firstLine(err: unknown): string {
+  return String((err as Error)?.message ?? err).split('\n')[0];
+}

@@ -1,0 +1,134 @@
+// Builds the two image stages of an environment, tagged by the hash of everything that goes into
+// them, so a second run finds them and rebuilds nothing:
+//   base (distro) -> toolchain (distro, python: compilers, loaders, fixture) -> environment (+ numpy)
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { BaseImageResolver } from './base-image.ts';
+import { hashValues, prepareEnvironmentContext, prepareToolchainContext, type PreparedContext } from './build-context.ts';
+import type { ContainerClient } from './container-client.ts';
+import { LABELS } from './labels.ts';
+
+export interface ImageBuilderOptions {
+  fixtureDir: string;
+  caBundle?: string;
+  /** Scratch folder for build contexts. */
+  workDir: string;
+  /** Where full build logs are written, one file per image. */
+  logDir: string;
+  runId: string;
+  log: (line: string) => void;
+}
+
+export interface BuiltImage {
+  ref: string;
+  id: string;
+  /** False when the image was already there. */
+  built: boolean;
+  /** Path of the build log, when it was built. */
+  logFile?: string;
+}
+
+const TAG_HASH_LENGTH = 16;
+
+export class ImageBuilder {
+  private readonly bases: BaseImageResolver;
+  private toolchainContext?: PreparedContext;
+  private environmentContext?: PreparedContext;
+  private readonly toolchains = new Map<string, Promise<BuiltImage>>();
+
+  constructor(
+    private readonly client: ContainerClient,
+    private readonly options: ImageBuilderOptions,
+    bases?: BaseImageResolver,
+  ) {
+    this.bases = bases ?? new BaseImageResolver(client, options.log);
+  }
+
+  /** Shared by every NumPy variant of a (distro, python). */
+  toolchain(distro: string, python: string): Promise<BuiltImage> {
+    const key = `${distro}/${python}`;
+    let pending = this.toolchains.get(key);
+    if (!pending) {
+      pending = this.buildToolchain(distro, python);
+      this.toolchains.set(key, pending);
+    }
+    return pending;
+  }
+
+  async environment(distro: string, python: string, numpy: string): Promise<BuiltImage> {
+    const toolchain = await this.toolchain(distro, python);
+    this.environmentContext ??= prepareEnvironmentContext(join(this.options.workDir, 'environment-context'));
+    const hash = hashValues(toolchain.id, this.environmentContext.hash, numpy);
+    return this.ensure({
+      ref: `dlmatrix/env:${slug(distro)}-py${slug(python)}-np${slug(numpy)}-${hash.slice(0, TAG_HASH_LENGTH)}`,
+      context: this.environmentContext,
+      dockerfile: 'environment.Dockerfile',
+      buildArgs: { TOOLCHAIN_IMAGE: toolchain.ref, NUMPY: numpy },
+      labels: { [LABELS.stage]: 'environment', [LABELS.distro]: distro, [LABELS.python]: python, [LABELS.numpy]: numpy, [LABELS.contentHash]: hash },
+    });
+  }
+
+  private async buildToolchain(distro: string, python: string): Promise<BuiltImage> {
+    const base = await this.bases.resolve(distro);
+    this.toolchainContext ??= prepareToolchainContext(join(this.options.workDir, 'toolchain-context'), {
+      fixtureDir: this.options.fixtureDir,
+      caBundle: this.options.caBundle,
+    });
+    const hash = hashValues(base.id, this.toolchainContext.hash, python);
+    return this.ensure({
+      ref: `dlmatrix/toolchain:${slug(distro)}-py${slug(python)}-${hash.slice(0, TAG_HASH_LENGTH)}`,
+      context: this.toolchainContext,
+      dockerfile: 'toolchain.Dockerfile',
+      buildArgs: { BASE_IMAGE: base.ref, PYTHON: python, ...proxyBuildArgs() },
+      labels: { [LABELS.stage]: 'toolchain', [LABELS.distro]: distro, [LABELS.python]: python, [LABELS.contentHash]: hash },
+    });
+  }
+
+  private async ensure(spec: {
+    ref: string;
+    context: PreparedContext;
+    dockerfile: string;
+    buildArgs: Record<string, string>;
+    labels: Record<string, string>;
+  }): Promise<BuiltImage> {
+    const existing = await this.client.inspectImage(spec.ref);
+    if (existing) return { ref: spec.ref, id: existing.id, built: false };
+
+    mkdirSync(this.options.logDir, { recursive: true });
+    const logFile = join(this.options.logDir, `${spec.ref.replace(/[/:]/g, '_')}.log`);
+    const logStream = createWriteStream(logFile);
+    this.options.log(`building ${spec.ref}`);
+    try {
+      await this.client.buildImage(
+        {
+          contextDir: spec.context.dir,
+          dockerfile: spec.dockerfile,
+          tag: spec.ref,
+          buildArgs: spec.buildArgs,
+          labels: { [LABELS.managed]: 'true', [LABELS.run]: this.options.runId, ...spec.labels },
+        },
+        (line) => logStream.write(`${line}\n`),
+      );
+    } finally {
+      await new Promise((resolve) => logStream.end(resolve));
+    }
+    const built = await this.client.inspectImage(spec.ref);
+    if (!built) throw new Error(`build of ${spec.ref} reported success but the image is missing`);
+    return { ref: spec.ref, id: built.id, built: true, logFile };
+  }
+}
+
+/** Forwards the host's proxy settings to apt, pip and cargo inside the build, when set. */
+function proxyBuildArgs(): Record<string, string> {
+  const args: Record<string, string> = {};
+  for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy']) {
+    const value = process.env[name];
+    if (value) args[name] = value;
+  }
+  return args;
+}
+
+/** Docker tags allow [A-Za-z0-9_.-]. */
+function slug(value: string): string {
+  return value.replace(/[^A-Za-z0-9_.-]+/g, '_');
+}

@@ -1,0 +1,13 @@
+import { describe, expect, it } from 'vitest';
+import { judge } from './judge.ts';
+
+describe('judge', () => {
+  it('passes an expected outcome and fails an unexpected one', () => {
+    expect(judge('undefined-symbol', ['undefined-symbol'])).toBe('pass');
+    expect(judge('loaded', ['undefined-symbol'])).toBe('fail');
+  });
+  it('skips a skipped cell unless skipping was expected', () => {
+    expect(judge('skipped', ['loaded'])).toBe('skip');
+    expect(judge('skipped', ['skipped'])).toBe('pass');
+  });
+});
