@@ -11,6 +11,8 @@ export interface PlannedRun {
 export interface Reporter {
   readonly name: string;
   onBegin?(run: PlannedRun): void | Promise<void>;
+  /** A line about the run's infrastructure: pulls, bootstraps, builds. */
+  onLog?(line: string): void | Promise<void>;
   /** An environment's image is ready (or could not be built, or cannot exist). */
   onEnvironmentReady?(environment: EnvironmentInfo): void | Promise<void>;
   onCellEnd?(cell: CellResult): void | Promise<void>;

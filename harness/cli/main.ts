@@ -1,0 +1,64 @@
+// `dlmatrix <command>`: dispatches to a command and maps known errors to exit codes.
+import { formatDiagnostic, MatrixFileError } from '../matrix/diagnostics.ts';
+import { FilterError } from '../plan/filter.ts';
+import { ShardError } from '../plan/shard.ts';
+import { ResultsFileError } from '../results/results-file.ts';
+import { UsageError } from './args.ts';
+import { EXIT } from './exit-codes.ts';
+import { diffCommand } from './diff-command.ts';
+import { mergeCommand } from './merge-command.ts';
+import { planCommand } from './plan-command.ts';
+import { runCommand } from './run-command.ts';
+
+export const MAIN_HELP = `Usage: dlmatrix <command> [options]
+
+Test whether a PyO3 library loaded with dlopen() can import NumPy, across distros, Python and
+NumPy versions, loaders (C, Rust, Node) and dlopen flags, each cell in Docker.
+
+Commands:
+  run      build the environments and run the matrix (default matrix.yaml), write reports
+  plan     show the cells and builds a matrix expands to, without running anything
+  merge    combine the results.json of shards into one set of reports
+  diff     compare two results.json files (regressions first)
+
+Run \`dlmatrix <command> --help\` for a command's options.
+
+Examples:
+  npx dlmatrix run
+  npx dlmatrix plan --only distro=bookworm
+  npx dlmatrix merge shard-*/ --out reports
+  npx dlmatrix diff old/results.json reports/results.json
+`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  run: runCommand,
+  plan: planCommand,
+  merge: mergeCommand,
+  diff: diffCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(MAIN_HELP);
+    return command ? EXIT.ok : EXIT.usage;
+  }
+  const handler = COMMANDS[command];
+  if (!handler) {
+    process.stderr.write(`dlmatrix: unknown command "${command}"\n\n${MAIN_HELP}`);
+    return EXIT.usage;
+  }
+  try {
+    return await handler(rest);
+  } catch (err) {
+    if (err instanceof MatrixFileError) {
+      for (const diagnostic of err.diagnostics) process.stderr.write(`${formatDiagnostic(diagnostic)}\n`);
+      return EXIT.usage;
+    }
+    if (err instanceof UsageError || err instanceof FilterError || err instanceof ShardError || err instanceof ResultsFileError) {
+      process.stderr.write(`dlmatrix ${command}: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,173 @@
+// `dlmatrix run`: matrix -> plan -> images -> cells -> results -> reports.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, hostname, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { HARNESS_ROOT } from '../docker/build-context.ts';
+import { EngineUnavailableError, type ContainerClient } from '../docker/container-client.ts';
+import { DockerodeClient } from '../docker/dockerode-client.ts';
+import { ImageBuilder } from '../docker/images.ts';
+import type { MatrixOptions } from '../matrix/types.ts';
+import { HtmlReporter } from '../report/html-reporter.ts';
+import { JsonReporter } from '../report/json-reporter.ts';
+import { JUnitReporter } from '../report/junit-reporter.ts';
+import { Multiplexer } from '../report/multiplexer.ts';
+import { ProgressReporter } from '../report/progress-reporter.ts';
+import { readResultsFile, summarize } from '../results/results-file.ts';
+import { RESULTS_SCHEMA_VERSION, type RunResults } from '../results/types.ts';
+import { runPlan } from '../run/run-plan.ts';
+import { nonNegativeInteger, parseCommandArgs, positiveInteger } from './args.ts';
+import { EXIT } from './exit-codes.ts';
+import { loadPlan } from './load-plan.ts';
+
+export const RUN_HELP = `Usage: dlmatrix run [options]
+
+Builds the PyO3 fixture in Docker for every environment of the matrix, loads it with every
+loader and flag combination, and writes results.json, junit.xml and index.html.
+
+Options:
+  --config FILE      matrix file (default: matrix.yaml)
+  --out DIR          where reports go (default: reports)
+  --jobs N           cells running at once (default: CPU count)
+  --build-jobs N     environments building at once (default: 2)
+  --timeout SEC      per-cell timeout (default: the matrix's options.timeout, else 60)
+  --retries N        re-run a cell that misses its expectation up to N times; a later pass is
+                     reported "flaky", never "pass" (default: 0)
+  --fail-fast        stop scheduling cells after the first failure
+  --only AXIS=GLOB   run only cells whose axis matches (repeatable, ANDed)
+  --cell ID          run only this cell (repeatable); ids are listed by \`dlmatrix plan\`
+  --shard I/N        run the I-th of N deterministic shards (merge them with \`dlmatrix merge\`)
+  --baseline FILE    an earlier results.json: mark cells whose outcome changed
+  --no-host-ca       do not copy the host's CA certificates (SSL_CERT_FILE) into the images
+  --quiet            print only failures and the summary
+  --verbose          print every build step and cell
+  -h, --help         show this help
+
+Exit codes: 0 every cell met its expectation, 1 some did not, 2 bad matrix file or arguments,
+3 no Docker engine answering, 130 interrupted (results gathered so far are still written).
+
+Examples:
+  npx dlmatrix run
+  npx dlmatrix run --only distro=trixie --only 'flags=RTLD_LOCAL*'
+  npx dlmatrix run --cell 'bookworm/py-system/np-2.2.6/c/RTLD_LOCAL|RTLD_NOW'
+  npx dlmatrix run --shard 1/4 --out reports/shard-1
+`;
+
+export async function runCommand(argv: string[], client: ContainerClient = new DockerodeClient()): Promise<number> {
+  const { values } = parseCommandArgs('run', argv, {
+    config: { type: 'string', default: 'matrix.yaml' },
+    out: { type: 'string', default: 'reports' },
+    jobs: { type: 'string' },
+    'build-jobs': { type: 'string' },
+    timeout: { type: 'string' },
+    retries: { type: 'string' },
+    'fail-fast': { type: 'boolean', default: false },
+    only: { type: 'string', multiple: true, default: [] },
+    cell: { type: 'string', multiple: true, default: [] },
+    shard: { type: 'string' },
+    baseline: { type: 'string' },
+    'no-host-ca': { type: 'boolean', default: false },
+    quiet: { type: 'boolean', default: false },
+    verbose: { type: 'boolean', default: false },
+  });
+  if (values.help) {
+    process.stdout.write(RUN_HELP);
+    return EXIT.ok;
+  }
+  const jobs = positiveInteger('jobs', values.jobs, availableParallelism());
+  const buildJobs = positiveInteger('build-jobs', values['build-jobs'], 2);
+  const retries = nonNegativeInteger('retries', values.retries, 0);
+  const progress = new ProgressReporter({ quiet: values.quiet, verbose: values.verbose });
+  const warn = (line: string) => process.stderr.write(`${line}\n`);
+
+  const { config, plan, shard } = loadPlan(
+    { configPath: values.config!, only: values.only!, cellIds: values.cell!, shard: values.shard },
+    warn,
+  );
+  const timeoutSeconds = values.timeout === undefined ? config.options.timeoutSeconds : positiveInteger('timeout', values.timeout, 60);
+  const baseline = values.baseline ? readResultsFile(values.baseline) : undefined;
+
+  try {
+    await client.ping();
+  } catch (err) {
+    if (err instanceof EngineUnavailableError) {
+      process.stderr.write(`dlmatrix: ${err.message}\n`);
+      return EXIT.infrastructure;
+    }
+    throw err;
+  }
+
+  const outDir = resolve(values.out!);
+  mkdirSync(outDir, { recursive: true });
+  const reporter = new Multiplexer([
+    progress,
+    new JsonReporter(join(outDir, 'results.json')),
+    new JUnitReporter(join(outDir, 'junit.xml'), { baseline }),
+    new HtmlReporter(join(outDir, 'index.html'), { baseline }),
+  ]);
+  const runId = `${Date.now().toString(36)}-${process.pid}`;
+  const workDir = mkdtempSync(join(tmpdir(), 'dlmatrix-'));
+  const controller = new AbortController();
+  let interruptedBySignal = false;
+  const onSigint = () => {
+    if (interruptedBySignal) process.exit(EXIT.interrupted);
+    interruptedBySignal = true;
+    process.stderr.write('\ndlmatrix: interrupted; removing containers and writing the results gathered so far (Ctrl-C again to quit now)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+
+  const startedAt = new Date();
+  try {
+    await reporter.onBegin({ matrixFile: values.config!, totalCells: plan.cells.length, environments: plan.environments.length });
+    const images = new ImageBuilder(client, {
+      fixtureDir: config.fixtureDir,
+      caBundle: values['no-host-ca'] ? undefined : hostCaBundle(config.options.hostCaCertificates),
+      workDir,
+      logDir: join(outDir, 'logs'),
+      runId,
+      log: (line) => void reporter.onLog(line),
+    });
+    const outcome = await runPlan(
+      plan,
+      { client, images, reporter },
+      { runId, imports: config.imports, jobs, buildJobs, timeoutSeconds, retries, failFast: values['fail-fast']!, signal: controller.signal },
+    );
+    const finishedAt = new Date();
+    const results: RunResults = {
+      schemaVersion: RESULTS_SCHEMA_VERSION,
+      tool: { name: 'dlmatrix', version: toolVersion() },
+      matrixFile: values.config!,
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      durationMs: finishedAt.getTime() - startedAt.getTime(),
+      host: { hostname: hostname(), platform: `${process.platform}-${process.arch}`, docker: await client.engineVersion().catch(() => undefined) },
+      interrupted: outcome.interrupted,
+      ...(shard && { shard: `${shard.index}/${shard.count}` }),
+      environments: outcome.environments,
+      cells: outcome.cells,
+      summary: summarize(outcome.cells),
+    };
+    await reporter.onEnd(results);
+    process.stderr.write(`reports: ${join(values.out!, 'index.html')}, junit.xml, results.json\n`);
+    if (interruptedBySignal) return EXIT.interrupted;
+    return results.summary.failed > 0 ? EXIT.failed : EXIT.ok;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+/** The CA bundle to copy into images: SSL_CERT_FILE (auto/true), Debian's bundle (true). */
+function hostCaBundle(setting: MatrixOptions['hostCaCertificates']): string | undefined {
+  if (setting === false) return undefined;
+  const fromEnv = process.env.SSL_CERT_FILE;
+  if (fromEnv && existsSync(fromEnv)) return fromEnv;
+  const debian = '/etc/ssl/certs/ca-certificates.crt';
+  return setting === true && existsSync(debian) ? debian : undefined;
+}
+
+function toolVersion(): string {
+  return JSON.parse(readFileSync(join(HARNESS_ROOT, 'package.json'), 'utf8')).version;
+}

@@ -1,0 +1,63 @@
+// matrix -> plan: the cells to run, grouped by the environment (distro, python, numpy) whose
+// image and container they share. Pure: nothing here touches Docker.
+import { parseFlags, type LoadMode } from '../matrix/flags.ts';
+import type { Combination, MatrixConfig } from '../matrix/types.ts';
+import type { CellAxes, Outcome } from '../results/types.ts';
+import { expectedOutcomes } from '../verdict/expectations.ts';
+import { cellId, environmentKey } from './cell-id.ts';
+
+export interface PlannedCell {
+  id: string;
+  axes: CellAxes;
+  environment: string;
+  mode: LoadMode;
+  expected: Outcome[];
+}
+
+export interface PlannedEnvironment {
+  key: string;
+  distro: string;
+  python: string;
+  numpy: string;
+  cells: PlannedCell[];
+}
+
+export interface Plan {
+  cells: PlannedCell[];
+  environments: PlannedEnvironment[];
+}
+
+export function buildPlan(config: MatrixConfig, combinations: Combination[]): Plan {
+  const cells = combinations.map((combination): PlannedCell => {
+    const axes = combination as CellAxes;
+    return {
+      id: cellId(axes),
+      axes,
+      environment: environmentKey(axes),
+      mode: parseFlags(axes.flags),
+      expected: expectedOutcomes(config.expect, axes),
+    };
+  });
+  return planFromCells(dedupe(cells));
+}
+
+/** Groups cells by environment, keeping first-appearance order (also used after filtering). */
+export function planFromCells(cells: PlannedCell[]): Plan {
+  const environments = new Map<string, PlannedEnvironment>();
+  for (const cell of cells) {
+    let environment = environments.get(cell.environment);
+    if (!environment) {
+      const { distro, python, numpy } = cell.axes;
+      environment = { key: cell.environment, distro, python, numpy, cells: [] };
+      environments.set(cell.environment, environment);
+    }
+    environment.cells.push(cell);
+  }
+  return { cells, environments: [...environments.values()] };
+}
+
+/** Include entries can recreate an existing combination; run it once. */
+function dedupe(cells: PlannedCell[]): PlannedCell[] {
+  const seen = new Set<string>();
+  return cells.filter((cell) => !seen.has(cell.id) && seen.add(cell.id));
+}

@@ -1,0 +1,109 @@
+// Terminal progress. In CI (no TTY, or CI set) one plain line per finished cell and environment,
+// each written whole so parallel cells never interleave mid-line; on a TTY a live status line
+// (done/total, pass/fail/skip, what is running) with failures printed above it.
+import type { CellResult, EnvironmentInfo, RunResults, Verdict } from '../results/types.ts';
+import type { PlannedRun, Reporter } from './reporter.ts';
+import { sanitizeText } from './text.ts';
+
+export interface ProgressOptions {
+  stream?: NodeJS.WriteStream;
+  live?: boolean;
+  color?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+}
+
+const COLORS: Record<Verdict | 'dim', string> = { pass: '32', fail: '31', flaky: '33', skip: '90', dim: '2' };
+
+export class ProgressReporter implements Reporter {
+  readonly name = 'progress';
+  private readonly stream: NodeJS.WriteStream;
+  private readonly live: boolean;
+  private readonly color: boolean;
+  private total = 0;
+  private readonly counts: Record<Verdict, number> = { pass: 0, fail: 0, flaky: 0, skip: 0 };
+  private status = '';
+  private readonly started = Date.now();
+
+  constructor(private readonly options: ProgressOptions = {}) {
+    this.stream = options.stream ?? process.stderr;
+    this.live = options.live ?? (Boolean(this.stream.isTTY) && !process.env.CI);
+    this.color = options.color ?? (Boolean(this.stream.isTTY) && !process.env.NO_COLOR);
+  }
+
+  onBegin(run: PlannedRun): void {
+    this.total = run.totalCells;
+    this.print(`dlmatrix: ${run.totalCells} cells in ${run.environments} environments from ${run.matrixFile}`);
+  }
+
+  onLog(line: string): void {
+    this.status = clean(line);
+    if (this.options.verbose || !this.live) this.print(this.paint('dim', clean(line)));
+    else this.redraw();
+  }
+
+  onEnvironmentReady(environment: EnvironmentInfo): void {
+    const what = environment.buildError
+      ? this.paint('fail', `build failed: ${clean(firstLine(environment.buildError))}`)
+      : environment.skipReason
+        ? this.paint('skip', `skipped: ${clean(environment.skipReason)}`)
+        : `python ${environment.resolved.python ?? '?'}, numpy ${environment.resolved.numpy ?? '?'}` +
+          (environment.buildMs !== undefined ? ` (ready in ${(environment.buildMs / 1000).toFixed(1)} s)` : '');
+    this.print(`environment ${environment.key}: ${what}`);
+  }
+
+  onCellEnd(cell: CellResult): void {
+    this.counts[cell.verdict] += 1;
+    const shouldPrint = !this.options.quiet || cell.verdict === 'fail' || cell.verdict === 'flaky';
+    if (shouldPrint && (!this.live || cell.verdict === 'fail' || cell.verdict === 'flaky' || this.options.verbose)) {
+      const cause = cell.symbol ? ` (${clean(cell.symbol)})` : cell.signal ? ` (${cell.signal})` : '';
+      const expected = cell.verdict === 'fail' ? `, expected ${cell.expected.join(' or ')}` : '';
+      const reason = cell.outcome === 'skipped' && cell.reason ? `: ${clean(cell.reason)}` : '';
+      this.print(`${this.paint(cell.verdict, cell.verdict.toUpperCase().padEnd(5))} ${cell.id}  ${cell.outcome}${cause}${expected}${reason}  ${(cell.durationMs / 1000).toFixed(1)}s`);
+    }
+    this.redraw();
+  }
+
+  onEnd(results: RunResults): void {
+    this.clearLine();
+    const s = results.summary;
+    const seconds = (results.durationMs / 1000).toFixed(1);
+    this.print(
+      `${s.total} cells: ${this.paint('pass', `${s.passed} passed`)}, ${this.paint('fail', `${s.failed} failed`)}, ` +
+        `${this.paint('flaky', `${s.flaky} flaky`)}, ${this.paint('skip', `${s.skipped} skipped`)} in ${seconds} s` +
+        (results.interrupted ? ' (interrupted)' : ''),
+    );
+  }
+
+  private redraw(): void {
+    if (!this.live || this.options.quiet) return;
+    const done = this.counts.pass + this.counts.fail + this.counts.flaky + this.counts.skip;
+    const elapsed = ((Date.now() - this.started) / 1000).toFixed(0);
+    const line = `[${done}/${this.total}] ${this.counts.pass} pass ${this.counts.fail} fail ${this.counts.skip} skip  ${elapsed}s  ${this.status}`;
+    const width = this.stream.columns || 100;
+    this.stream.write(`\r\x1b[2K${line.slice(0, width - 1)}`);
+  }
+
+  private clearLine(): void {
+    if (this.live) this.stream.write('\r\x1b[2K');
+  }
+
+  private print(line: string): void {
+    this.clearLine();
+    this.stream.write(`${line}\n`);
+    this.redraw();
+  }
+
+  private paint(kind: Verdict | 'dim', text: string): string {
+    return this.color ? `\x1b[${COLORS[kind]}m${text}\x1b[0m` : text;
+  }
+}
+
+/** Text from containers is untrusted: no escape sequences, one line. */
+function clean(text: string): string {
+  return sanitizeText(text).replace(/\s*\n\s*/g, ' ');
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0];
+}
