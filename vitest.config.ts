@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // dlopen; slow the first time because images are built, then cached by content).
 export default defineConfig({
   test: {
+    reporters: ['default', './harness/test-support/summary-line-reporter.ts'],
     projects: [
       {
         test: {

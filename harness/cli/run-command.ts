@@ -126,12 +126,14 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
       workDir,
       logDir: join(outDir, 'logs'),
       runId,
+      buildJobs,
+      signal: controller.signal,
       log: (line) => void reporter.onLog(line),
     });
     const outcome = await runPlan(
       plan,
       { client, images, reporter },
-      { runId, imports: config.imports, jobs, buildJobs, timeoutSeconds, retries, failFast: values['fail-fast']!, signal: controller.signal },
+      { runId, imports: config.imports, jobs, timeoutSeconds, retries, failFast: values['fail-fast']!, signal: controller.signal },
     );
     const finishedAt = new Date();
     const results: RunResults = {

@@ -8,6 +8,9 @@ import type { ContainerClient } from './container-client.ts';
 import { findDebianMirror } from './apt-mirror.ts';
 import { LABELS } from './labels.ts';
 
+/** Runs a task when a slot is free (a p-limit function). */
+export type Limiter = <T>(task: () => Promise<T>) => Promise<T>;
+
 export type BaseImageSource = 'local' | 'pulled' | 'bootstrapped';
 
 export interface BaseImage {
@@ -27,6 +30,8 @@ export class BaseImageResolver {
   constructor(
     private readonly client: ContainerClient,
     private readonly log: (line: string) => void,
+    /** Shared with image builds: a bootstrap is as heavy as a build. */
+    private readonly limit: Limiter = (fn) => fn(),
     /** Root filesystem bootstrapper; replaceable in tests. */
     private readonly bootstrap: (suite: string, dir: string, log: (l: string) => void) => Promise<void> = debootstrap,
   ) {}
@@ -54,6 +59,10 @@ export class BaseImageResolver {
     } catch (err) {
       this.log(`pull of ${registryImage(suite)} failed (${firstLine(err)}); bootstrapping ${suite} from the host's Debian mirror`);
     }
+    return this.limit(() => this.bootstrapAndImport(suite));
+  }
+
+  private async bootstrapAndImport(suite: string): Promise<BaseImage> {
     const dir = mkdtempSync(join(tmpdir(), `dlmatrix-rootfs-${suite}-`));
     try {
       await this.bootstrap(suite, dir, this.log);

@@ -54,7 +54,8 @@ export function prepareEnvironmentContext(dir: string): PreparedContext {
 /** koffi and its prebuilt binary for this platform, from dlmatrix's own node_modules. */
 function copyKoffi(target: string): void {
   const require = createRequire(import.meta.url);
-  const koffiDir = dirname(require.resolve('koffi/package.json'));
+  // koffi's `exports` hides package.json: find its folder from its main entry.
+  const koffiDir = findPackageDir(require.resolve('koffi'));
   cpSync(koffiDir, join(target, 'koffi'), { recursive: true });
   const koffiPackage = JSON.parse(readFileSync(join(koffiDir, 'package.json'), 'utf8'));
   // The build script compares the container's Node.js against koffi's declared minimum.
@@ -62,11 +63,21 @@ function copyKoffi(target: string): void {
   const platformPackage = `@koromix/koffi-linux-${process.arch === 'arm64' ? 'arm64' : 'x64'}`;
   const fromKoffi = createRequire(join(koffiDir, 'package.json'));
   try {
-    const platformDir = dirname(fromKoffi.resolve(`${platformPackage}/package.json`));
+    const platformDir = findPackageDir(fromKoffi.resolve(platformPackage));
     cpSync(platformDir, join(target, ...platformPackage.split('/')), { recursive: true });
   } catch {
     // Older koffi releases ship their binaries inside the main package.
   }
+}
+
+function findPackageDir(file: string): string {
+  let dir = dirname(file);
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`no package.json above ${file}`);
+    dir = parent;
+  }
+  return dir;
 }
 
 export function hashTree(dir: string): string {

@@ -3,7 +3,8 @@
 //   base (distro) -> toolchain (distro, python: compilers, loaders, fixture) -> environment (+ numpy)
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { BaseImageResolver } from './base-image.ts';
+import pLimit from 'p-limit';
+import { BaseImageResolver, type Limiter } from './base-image.ts';
 import { hashValues, prepareEnvironmentContext, prepareToolchainContext, type PreparedContext } from './build-context.ts';
 import type { ContainerClient } from './container-client.ts';
 import { LABELS } from './labels.ts';
@@ -16,6 +17,10 @@ export interface ImageBuilderOptions {
   /** Where full build logs are written, one file per image. */
   logDir: string;
   runId: string;
+  /** Image builds and base-image bootstraps running at once (they compete for CPU and network). */
+  buildJobs: number;
+  /** Aborting stops queued builds and cancels running ones. */
+  signal?: AbortSignal;
   log: (line: string) => void;
 }
 
@@ -35,13 +40,15 @@ export class ImageBuilder {
   private toolchainContext?: PreparedContext;
   private environmentContext?: PreparedContext;
   private readonly toolchains = new Map<string, Promise<BuiltImage>>();
+  private readonly buildLimit: Limiter;
 
   constructor(
     private readonly client: ContainerClient,
     private readonly options: ImageBuilderOptions,
     bases?: BaseImageResolver,
   ) {
-    this.bases = bases ?? new BaseImageResolver(client, options.log);
+    this.buildLimit = pLimit(Math.max(1, options.buildJobs));
+    this.bases = bases ?? new BaseImageResolver(client, options.log, this.buildLimit);
   }
 
   /** Shared by every NumPy variant of a (distro, python). */
@@ -93,7 +100,17 @@ export class ImageBuilder {
   }): Promise<BuiltImage> {
     const existing = await this.client.inspectImage(spec.ref);
     if (existing) return { ref: spec.ref, id: existing.id, built: false };
+    return this.buildLimit(() => this.build(spec));
+  }
 
+  private async build(spec: {
+    ref: string;
+    context: PreparedContext;
+    dockerfile: string;
+    buildArgs: Record<string, string>;
+    labels: Record<string, string>;
+  }): Promise<BuiltImage> {
+    if (this.options.signal?.aborted) throw new Error('not built: the run was interrupted');
     mkdirSync(this.options.logDir, { recursive: true });
     const logFile = join(this.options.logDir, `${spec.ref.replace(/[/:]/g, '_')}.log`);
     const logStream = createWriteStream(logFile);
@@ -106,6 +123,7 @@ export class ImageBuilder {
           tag: spec.ref,
           buildArgs: spec.buildArgs,
           labels: { [LABELS.managed]: 'true', [LABELS.run]: this.options.runId, ...spec.labels },
+          signal: this.options.signal,
         },
         (line) => logStream.write(`${line}\n`),
       );

@@ -68,7 +68,6 @@ const settings = (overrides: Partial<RunSettings> = {}): RunSettings => ({
   runId: 'test',
   imports: ['numpy'],
   jobs: 4,
-  buildJobs: 2,
   timeoutSeconds: 60,
   retries: 0,
   failFast: false,

@@ -23,8 +23,6 @@ export interface RunSettings {
   imports: string[];
   /** Cells running at once. */
   jobs: number;
-  /** Environments building at once. */
-  buildJobs: number;
   timeoutSeconds: number;
   /** Extra attempts for a cell that misses its expectation (a later pass is `flaky`). */
   retries: number;
@@ -49,11 +47,16 @@ export async function runPlan(
   const environments = new Map<string, EnvironmentInfo>();
   const containers = new Set<string>();
   const cellLimit = pLimit(Math.max(1, settings.jobs));
-  const buildLimit = pLimit(Math.max(1, settings.buildJobs));
+  // Environments whose container is up at once: enough to keep every job busy while one
+  // environment drains, few enough not to park a container per environment.
+  const environmentLimit = pLimit(Math.max(2, settings.jobs));
   let stopped = false;
   let stopReason = '';
+  let resolveStopped: (value: 'stopped') => void = () => {};
+  const whenStopped = new Promise<'stopped'>((resolve) => (resolveStopped = resolve));
   const stop = (reason: string) => {
     if (!stopped) [stopped, stopReason] = [true, reason];
+    resolveStopped('stopped');
   };
   const onAbort = () => {
     stop('not run: the run was interrupted');
@@ -69,6 +72,16 @@ export async function runPlan(
     if (result.verdict === 'fail' && settings.failFast) stop('not run: --fail-fast stopped the run after a failure');
   };
 
+  // Images are requested for every environment up front: the builder queues the builds under
+  // its own limit, toolchains first, so building never waits for cells to drain.
+  const images = new Map(
+    plan.environments.map((environment) => {
+      const pending = deps.images.environment(environment.distro, environment.python, environment.numpy);
+      pending.catch(() => {}); // handled where awaited; avoids an unhandled rejection meanwhile
+      return [environment.key, pending] as const;
+    }),
+  );
+
   const runEnvironment = async (environment: PlannedEnvironment) => {
     const info: EnvironmentInfo = {
       key: environment.key,
@@ -83,7 +96,9 @@ export async function runPlan(
     const started = Date.now();
     let image: BuiltImage;
     try {
-      image = await deps.images.environment(environment.distro, environment.python, environment.numpy);
+      const ready = await Promise.race([images.get(environment.key)!, whenStopped]);
+      if (ready === 'stopped') return;
+      image = ready;
       Object.assign(info, { image: image.ref, imageId: image.id, buildMs: Date.now() - started });
     } catch (err) {
       info.buildError = buildErrorText(err);
@@ -178,7 +193,7 @@ export async function runPlan(
   };
 
   try {
-    await Promise.all(plan.environments.map((environment) => buildLimit(() => runEnvironment(environment))));
+    await Promise.all(plan.environments.map((environment) => environmentLimit(() => runEnvironment(environment))));
   } finally {
     settings.signal.removeEventListener('abort', onAbort);
     await Promise.all([...containers].map((id) => deps.client.removeContainer(id).catch(() => {})));

@@ -1,0 +1,115 @@
+// `dlmatrix run` for real: a real Docker engine, real images (built or reused by content hash),
+// the real PyO3 fixture loaded with real dlopen() by the C and Rust loaders, and `linked`.
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HARNESS_ROOT } from '../docker/build-context.ts';
+import type { RunResults } from '../results/types.ts';
+
+const run = promisify(execFile);
+const CLI = join(HARNESS_ROOT, 'bin', 'dlmatrix.mjs');
+
+/** Two distros, LOCAL and GLOBAL, two loaders and `linked`. */
+const SMALL_MATRIX = `
+fixture: ${join(HARNESS_ROOT, 'fixtures', 'pyo3-numpy')}
+imports: [numpy]
+matrix:
+  distro: [bookworm, trixie]
+  python: [system]
+  numpy: [system]
+  loader: [c, rust]
+  flags: ["RTLD_LOCAL|RTLD_NOW", "RTLD_GLOBAL|RTLD_NOW", linked]
+expect:
+  - when: {flags: "RTLD_LOCAL*"}
+    outcome: undefined-symbol
+  - outcome: loaded
+`;
+
+async function dlmatrix(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('node', [CLI, ...args], { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, CI: 'true' } });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const readResults = (dir: string): RunResults => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+
+describe('dlmatrix run (real Docker)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dlmatrix-it-'));
+  const matrix = join(dir, 'matrix.yaml');
+  const out = join(dir, 'full');
+  let full: { code: number; stdout: string; stderr: string };
+
+  beforeAll(async () => {
+    writeFileSync(matrix, SMALL_MATRIX);
+    full = await dlmatrix(['run', '--config', matrix, '--out', out]);
+  });
+
+  it('exits 0 with LOCAL cells undefined-symbol and GLOBAL and linked cells loaded', () => {
+    expect(full.code, full.stderr).toBe(0);
+    const results = readResults(out);
+    expect(results.cells).toHaveLength(12);
+    for (const cell of results.cells) {
+      if (cell.axes.flags.startsWith('RTLD_LOCAL')) {
+        expect(cell.outcome, cell.id).toBe('undefined-symbol');
+        expect(cell.symbol, cell.id).toMatch(/^Py/);
+      } else {
+        expect(cell.outcome, cell.id).toBe('loaded');
+      }
+      expect(cell.verdict, cell.id).toBe('pass');
+      expect(cell.resolved.python, cell.id).toMatch(/^3\.\d+\.\d+$/);
+      expect(cell.resolved.numpy, cell.id).toMatch(/^\d+\.\d+/);
+    }
+    const bookworm = results.cells.find((c) => c.axes.distro === 'bookworm')!;
+    expect(bookworm.resolved.python).toMatch(/^3\.11\./);
+    expect(results.environments.every((e) => e.imageId?.startsWith('sha256:'))).toBe(true);
+  });
+
+  it('writes JUnit that the Jenkins xUnit schema accepts, and an HTML report', () => {
+    const xsd = join(HARNESS_ROOT, 'harness', 'report', 'fixtures', 'junit-10.xsd');
+    const lint = spawnSync('xmllint', ['--noout', '--schema', xsd, join(out, 'junit.xml')], { encoding: 'utf8' });
+    expect(lint.status, lint.stderr).toBe(0);
+    const junit = readFileSync(join(out, 'junit.xml'), 'utf8');
+    expect(junit).toMatch(/<testsuites[^>]* tests="12"[^>]* failures="0"/);
+    const symbol = readResults(out).cells.find((c) => c.symbol)!.symbol!;
+    const html = readFileSync(join(out, 'index.html'), 'utf8');
+    expect(html).toContain(symbol);
+    expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)="https?:/);
+  });
+
+  it('leaves no container of the run behind', () => {
+    const left = spawnSync('docker', ['ps', '-aq', '--filter', 'label=dev.dlmatrix.managed'], { encoding: 'utf8' });
+    expect(left.stdout.trim()).toBe('');
+  });
+
+  it('rebuilds nothing on a second run (images are cached by content)', async () => {
+    const again = await dlmatrix(['run', '--config', matrix, '--out', join(dir, 'again'), '--verbose']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).not.toMatch(/^building /m);
+  });
+
+  it('runs two shards whose merge equals the unsharded run, cell for cell', async () => {
+    const shards = [join(dir, 'shard-1'), join(dir, 'shard-2')];
+    const [one, two] = await Promise.all(shards.map((shardOut, i) => dlmatrix(['run', '--config', matrix, '--out', shardOut, '--shard', `${i + 1}/2`])));
+    expect(one.code, one.stderr).toBe(0);
+    expect(two.code, two.stderr).toBe(0);
+    const sizes = shards.map((s) => readResults(s).cells.length);
+    expect(sizes.every((n) => n > 0)).toBe(true);
+    expect(sizes[0] + sizes[1]).toBe(12);
+
+    const merged = join(dir, 'merged');
+    const merge = await dlmatrix(['merge', ...shards, '--out', merged, '--config', matrix]);
+    expect(merge.code, merge.stderr).toBe(0);
+    const essence = (results: RunResults) =>
+      results.cells.map(({ id, axes, outcome, symbol, expected, verdict, resolved }) => ({ id, axes, outcome, symbol, expected, verdict, resolved }));
+    expect(essence(readResults(merged))).toEqual(essence(readResults(out)));
+    const lint = spawnSync('xmllint', ['--noout', '--schema', join(HARNESS_ROOT, 'harness', 'report', 'fixtures', 'junit-10.xsd'), join(merged, 'junit.xml')]);
+    expect(lint.status).toBe(0);
+  });
+});
