@@ -27,6 +27,6 @@ export async function diffCommand(argv: string[]): Promise<number> {
   }
   if (positionals.length !== 2) throw new UsageError('diff needs exactly two results.json files: OLD NEW');
   const diff = diffResults(readResultsFile(positionals[0]), readResultsFile(positionals[1]));
-  process.stdout.write(values.json ? `${JSON.stringify(diff, null, 2)}\n` : `${formatDiffForTerminal(diff, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR })}\n`);
+  process.stdout.write(values.json ? `${JSON.stringify(diff, null, 2)}\n` : formatDiffForTerminal(diff, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }));
   return diff.changes.some((change) => change.kind === 'regression') ? EXIT.failed : EXIT.ok;
 }

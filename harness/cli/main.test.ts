@@ -1,0 +1,96 @@
+// The CLI contract without Docker: help, usage errors (2), matrix errors with positions (2),
+// no engine (3), and `plan` output.
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { EngineUnavailableError, type ContainerClient } from '../docker/container-client.ts';
+import { main } from './main.ts';
+import { runCommand } from './run-command.ts';
+
+let stdout = '';
+let stderr = '';
+beforeEach(() => {
+  stdout = stderr = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+});
+afterEach(() => vi.restoreAllMocks());
+
+function matrixFile(body: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'dlmatrix-cli-'));
+  mkdirSync(join(dir, 'fixture'));
+  writeFileSync(join(dir, 'fixture', 'Cargo.toml'), '[package]\nname = "f"\n');
+  writeFileSync(join(dir, 'matrix.yaml'), body);
+  return join(dir, 'matrix.yaml');
+}
+
+const GOOD = `fixture: fixture
+matrix:
+  distro: [bookworm, trixie]
+  python: [system]
+  numpy: [system]
+  loader: [c, rust]
+  flags: ["RTLD_LOCAL|RTLD_NOW", linked]
+expect:
+  - when: {flags: "RTLD_LOCAL*"}
+    outcome: undefined-symbol
+`;
+
+describe('dlmatrix CLI', () => {
+  it('prints help for every command and exits 0', async () => {
+    for (const command of ['run', 'plan', 'merge', 'diff']) {
+      stdout = '';
+      expect(await main([command, '--help'])).toBe(0);
+      expect(stdout).toContain(`dlmatrix ${command}`);
+      expect(stdout).toMatch(/Example/);
+    }
+    expect(await main(['--help'])).toBe(0);
+  });
+
+  it('rejects unknown commands and options with exit 2', async () => {
+    expect(await main(['frobnicate'])).toBe(2);
+    expect(await main(['run', '--jobz', '3'])).toBe(2);
+    expect(stderr).toContain("Unknown option '--jobz'");
+    expect(await main(['run', '--jobs', 'many', '--config', matrixFile(GOOD)])).toBe(2);
+    expect(stderr).toContain('--jobs expects a positive integer');
+  });
+
+  it('reports a bad matrix with file, line, column and a hint, exit 2, before touching Docker', async () => {
+    const file = matrixFile(GOOD.replace('linked]', 'RTLD_NOWW]'));
+    expect(await main(['run', '--config', file])).toBe(2);
+    expect(stderr).toMatch(/matrix\.yaml:7:\d+: error: .*RTLD_NOWW/);
+    expect(stderr).toMatch(/hint: .*RTLD_NOW/);
+  });
+
+  it('exits 3 with how to start an engine when none answers', async () => {
+    const client = {
+      ping: async () => {
+        throw new EngineUnavailableError('no Docker engine answers at /var/run/docker.sock; start one: sudo systemctl start docker');
+      },
+    } as unknown as ContainerClient;
+    expect(await runCommand(['--config', matrixFile(GOOD), '--out', mkdtempSync(join(tmpdir(), 'o-'))], client)).toBe(3);
+    expect(stderr).toContain('systemctl start docker');
+  });
+
+  it('plans cells and builds without Docker, with filters', async () => {
+    const file = matrixFile(GOOD);
+    expect(await main(['plan', '--config', file, '--json', '--only', 'distro=trixie'])).toBe(0);
+    const plan = JSON.parse(stdout);
+    expect(plan.cells.map((c: { id: string }) => c.id)).toEqual([
+      'trixie/py-system/np-system/c/RTLD_LOCAL|RTLD_NOW',
+      'trixie/py-system/np-system/c/linked',
+      'trixie/py-system/np-system/rust/RTLD_LOCAL|RTLD_NOW',
+      'trixie/py-system/np-system/rust/linked',
+    ]);
+    expect(plan.cells[0].expected).toEqual(['undefined-symbol']);
+    expect(plan.builds).toMatchObject({ baseImages: ['trixie'], toolchains: [{ distro: 'trixie', python: 'system' }] });
+  });
+
+  it('prints a strategy.matrix with one entry per shard covering every cell', async () => {
+    expect(await main(['plan', '--config', matrixFile(GOOD), '--format', 'github-matrix', '--shards', '3'])).toBe(0);
+    const matrix = JSON.parse(stdout);
+    expect(matrix.include.map((e: { shard: string }) => e.shard)).toEqual(['1/3', '2/3', '3/3']);
+    expect(matrix.include.reduce((n: number, e: { cells: number }) => n + e.cells, 0)).toBe(8);
+  });
+});

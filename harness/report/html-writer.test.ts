@@ -1,0 +1,155 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { diffResults } from '../results/diff.ts';
+import { makeCell, makeResults } from '../results/fixtures/make-results.ts';
+import { readResultsFile } from '../results/results-file.ts';
+import type { CellResult } from '../results/types.ts';
+import { escapeHtml, jsonForScript, renderHtml } from './html-writer.ts';
+import { rerunCommand } from './rerun.ts';
+
+const XSS_SCRIPT = '<script>window.__xss=1</script>';
+const XSS_ATTR = '"><img src=x onerror="window.__xss=2">';
+const XSS_SINGLE = `' onmouseover='window.__xss=3`;
+
+/** The JSON island, parsed as the page's script parses it. */
+function dataIsland(html: string): { axes: string[]; cells: { i: number; id: string; axes: Record<string, string>; outcome: string; verdict: string; change?: string }[] } {
+  const match = /<script type="application\/json" id="dlmatrix-data">([^<]*)<\/script>/.exec(html);
+  expect(match).not.toBeNull();
+  return JSON.parse(match![1]!);
+}
+
+describe('renderHtml', () => {
+  const failing = makeCell({
+    axes: { loader: 'c', flags: 'RTLD_LOCAL|RTLD_NOW' },
+    outcome: 'undefined-symbol',
+    symbol: 'PyObject_SelfIter',
+    reason: 'ImportError: _multiarray_umath.so: undefined symbol: PyObject_SelfIter',
+    verdict: 'fail',
+  });
+  const cells: CellResult[] = [
+    makeCell({ axes: { loader: 'c' } }),
+    failing,
+    makeCell({ axes: { loader: 'rust' }, verdict: 'flaky', attempts: 2 }),
+    makeCell({ axes: { distro: 'trixie', loader: 'c' }, outcome: 'skipped', verdict: 'skip', reason: 'no wheel' }),
+  ];
+  const results = makeResults(cells);
+  const html = renderHtml(results);
+
+  it('is one self-contained document that fetches nothing', () => {
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).not.toMatch(/\b(?:src|href|action|poster|srcset)\s*=\s*["']?\s*(?:https?:)?\/\//i);
+    expect(html).not.toMatch(/url\(|@import|<link[^>]+stylesheet|<iframe|<object|<embed/i);
+    expect(html.match(/<script\b/g)).toHaveLength(2); // the JSON island and our script
+    expect(html).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src 'none';/);
+  });
+
+  it('shows the run summary counts', () => {
+    const count = (label: string) => new RegExp(`data-count="${label}"><div class="n">(\\d+)<`).exec(html)?.[1];
+    expect([count('cells'), count('failed'), count('flaky'), count('passed'), count('skipped'), count('environments')]).toEqual(['4', '1', '1', '1', '1', '2']);
+    expect(html).toContain('✗ 1 of 4 cells failed');
+    expect(html).toContain('docker</dt><dd>28.5.2');
+  });
+
+  it('renders a grid with a row per environment and a column per loader x flags', () => {
+    const tbody = /<table class="grid"[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(html)![1]!;
+    expect(tbody.match(/<tr /g)).toHaveLength(2);
+    expect(html.match(/<th class="flags"/g)).toHaveLength(3); // c:GLOBAL, c:LOCAL, rust:GLOBAL
+    expect(html.match(/<th class="loader"/g)).toHaveLength(2);
+    expect(html.match(/<td class="cell /g)).toHaveLength(4);
+    expect(html.match(/<td class="none"/g)).toHaveLength(2); // trixie has no c:LOCAL, no rust
+  });
+
+  it('marks failed and flaky cells and labels them with the root cause', () => {
+    expect(html).toMatch(/<td class="cell o-undefined-symbol v-fail" data-cell="1"[^>]*><a [^>]*><span class="oc">undefined symbol<\/span><span class="why">PyObject_SelfIter<\/span>/);
+    expect(html).toContain('<td class="cell o-loaded v-flaky"');
+  });
+
+  it('lists the cells that broke first, with expected vs actual and why', () => {
+    const problems = /<section class="panel problems"[\s\S]*?<\/section>/.exec(html)![0];
+    expect(problems).toContain('1 cell failed, 1 flaky');
+    expect(problems.indexOf('PyObject_SelfIter')).toBeLessThan(problems.indexOf('tag flaky'));
+    expect(html.indexOf('class="panel problems"')).toBeLessThan(html.indexOf('class="grid"'));
+  });
+
+  it('renders a detail section per cell with expected, actual, reason and the quoted rerun command', () => {
+    expect(html.match(/<article class="detail /g)).toHaveLength(4);
+    const detail = /<article [^>]*id="cell-1"[\s\S]*?<\/article>/.exec(html)![0];
+    expect(detail).toContain('<dt>Expected</dt><dd class="expect">loaded</dd>');
+    expect(detail).toContain('undefined-symbol PyObject_SelfIter');
+    expect(detail).toContain('ImportError: _multiarray_umath.so: undefined symbol: PyObject_SelfIter');
+    expect(detail).toContain(escapeHtml(rerunCommand('matrix.yaml', failing.id)));
+    expect(detail).toContain(`--cell &#39;bookworm/py-system/np-2.2.6/c/RTLD_LOCAL|RTLD_NOW&#39;`);
+    expect(html).toContain('href="#cell-1"');
+  });
+
+  it('escapes captured output everywhere, including attributes and the JSON island', () => {
+    const hostile = makeCell({
+      id: `bookworm/x/${XSS_SCRIPT}`,
+      axes: { loader: XSS_ATTR, flags: XSS_SINGLE, [XSS_SCRIPT]: '</script><script>window.__xss=4</script>' },
+      outcome: 'import-error',
+      reason: XSS_SCRIPT + XSS_ATTR,
+      symbol: XSS_ATTR,
+      verdict: 'fail',
+      command: [XSS_SCRIPT],
+      output: { stdout: `${XSS_SCRIPT}\n${XSS_ATTR}\n`, stderr: `\x1b[31m${XSS_SINGLE}\x1b[0m` },
+    });
+    const page = renderHtml(makeResults([hostile], { matrixFile: XSS_SCRIPT, host: { hostname: XSS_ATTR, platform: XSS_SINGLE } }));
+    // Outside the JSON island (where quotes are inert), nothing hostile survives as markup.
+    const markup = page.replace(/<script type="application\/json"[\s\S]*?<\/script>/, '');
+    expect(markup).not.toMatch(/<script>window|<img|<\/script><script>window|onmouseover='|\x1b/);
+    expect(page).toContain('&lt;script&gt;window.__xss=1&lt;/script&gt;');
+    expect(page).toContain('&quot;&gt;&lt;img src=x onerror=&quot;window.__xss=2&quot;&gt;');
+    expect(page.match(/<script\b/g)).toHaveLength(2);
+    const island = /<script type="application\/json" id="dlmatrix-data">([\s\S]*?)<\/script>/.exec(page)![1]!;
+    expect(island).not.toContain('<');
+    expect(dataIsland(page).cells[0]!.axes[XSS_SCRIPT]).toBe('</script><script>window.__xss=4</script>');
+  });
+
+  it('embeds the data the filters need, and it round-trips', () => {
+    const data = dataIsland(html);
+    expect(data.axes).toEqual(['distro', 'python', 'numpy', 'loader', 'flags']);
+    expect(data.cells).toHaveLength(4);
+    expect(data.cells[1]).toEqual({ i: 1, id: failing.id, axes: failing.axes, outcome: 'undefined-symbol', verdict: 'fail' });
+    expect(jsonForScript({ s: '</script>&\u2028' })).toBe('{"s":"\\u003c/script\\u003e\\u0026\\u2028"}');
+  });
+
+  it('renders filters hidden, for the script to reveal', () => {
+    expect(html).toContain('<form class="filters" id="filters" hidden>');
+    for (const key of ['outcome', 'verdict', 'distro', 'python', 'numpy', 'loader', 'flags', 'q']) expect(html).toContain(`data-filter="${key}"`);
+  });
+
+  it('marks regressions and lists changes since the baseline, regressions first', () => {
+    const baseline = makeResults([...cells.slice(0, 3).map((cell) => ({ ...cell, outcome: 'loaded' as const, verdict: 'pass' as const })), makeCell({ axes: { loader: 'node' } })]);
+    const page = renderHtml(results, diffResults(baseline, results));
+    expect(page).toMatch(/<td class="cell o-undefined-symbol v-fail regressed"[^>]*><a [^>]*><span class="reg" title="regression since baseline">▲<\/span>/);
+    const changes = /<section class="panel" id="changes">[\s\S]*?<\/section>/.exec(page)![0];
+    expect(changes).toContain('1 regression · 1 changed · 1 new · 1 removed');
+    const kinds = [...changes.matchAll(/<span class="tag (regression|changed|new|removed)">/g)].map((m) => m[1]);
+    expect(kinds).toEqual(['regression', 'changed', 'new', 'removed']);
+    expect(page).toContain('data-count="regressions"><div class="n">1<');
+  });
+
+  it('shows an interrupted banner and a green banner when everything passed', () => {
+    expect(renderHtml(makeResults([makeCell()], { interrupted: true }))).toContain('class="banner interrupted"');
+    const green = renderHtml(makeResults([makeCell()]));
+    expect(green).toContain('class="banner ok"');
+    expect(green).not.toContain('class="panel problems"');
+  });
+
+  it('shows environment versions, image and build problems', () => {
+    const env = { ...results.environments[1]!, buildError: 'E: Unable to locate package <python3.99>', imageId: undefined };
+    const page = renderHtml({ ...results, environments: [results.environments[0]!, env] });
+    const table = /<table class="list envs">[\s\S]*?<\/table>/.exec(page)![0];
+    expect(table).toContain('<td>3.11.2</td><td>2.2.6</td><td>18.20.4</td><td>1.91.1</td>');
+    expect(table).toContain('>0123456789ab</td>');
+    expect(table).toContain('build error');
+    expect(table).toContain('E: Unable to locate package &lt;python3.99&gt;');
+  });
+
+  it('renders the realistic fixture', () => {
+    const real = readResultsFile(join(import.meta.dirname, 'fixtures', 'results.real.json'));
+    const page = renderHtml(real);
+    expect(page.match(/<td class="cell /g)).toHaveLength(real.cells.length);
+    expect(page).toContain('loader report (decoded)');
+  });
+});

@@ -1,0 +1,411 @@
+// index.html: one self-contained page (inline CSS and JS, no fetches) that answers, top first,
+// "which cells broke and why", then shows the whole matrix as a heat map. Everything is rendered
+// here, so the page works with JavaScript off; the script (html-script.ts) only adds filters and
+// a dialog. All captured text is untrusted: it goes through sanitizeText and HTML escaping, and
+// a Content-Security-Policy with hashes of our own style and script backs that up.
+import { createHash } from 'node:crypto';
+import { formatChangeCounts } from '../results/diff.ts';
+import type { CellChange, ResultsDiff } from '../results/diff.ts';
+import { OUTCOMES } from '../results/types.ts';
+import type { CellResult, EnvironmentInfo, Outcome, RunResults, Verdict } from '../results/types.ts';
+import { groupByEnvironment } from './environments.ts';
+import { HTML_SCRIPT } from './html-script.ts';
+import { HTML_STYLES } from './html-styles.ts';
+import { cellLabel, environmentLabel, expectedList, extraAxisNames, formatDuration, outcomeWithCause } from './labels.ts';
+import { decodeLoaderOutput } from './loader-output.ts';
+import { rerunCommand, shellQuote } from './rerun.ts';
+import { sanitizeText } from './text.ts';
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escapes for text and quoted attribute values alike. */
+export function escapeHtml(value: string | number | undefined | null): string {
+  return sanitizeText(String(value ?? '')).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+}
+const h = escapeHtml;
+
+/** JSON inside <script type="application/json">: `<` can never close the element. */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+const SHORT_OUTCOME: Record<Outcome, string> = {
+  loaded: 'loaded',
+  'undefined-symbol': 'undefined symbol',
+  'import-error': 'import error',
+  'dlopen-error': 'dlopen error',
+  crash: 'crash',
+  timeout: 'timeout',
+  'build-error': 'build error',
+  skipped: 'skipped',
+};
+
+const VERDICT_LABEL: Record<Verdict, string> = { pass: 'pass', fail: '✗ fail', flaky: '~ flaky', skip: 'skipped' };
+
+interface Column {
+  key: string;
+  loader: string;
+  /** flags plus any extra axes, as shown in the second header row. */
+  label: string;
+}
+
+/** The grid's model: rows are environments, columns loader x flags (x extra axes). */
+function buildGrid(results: RunResults) {
+  const groups = groupByEnvironment(results);
+  const columns = new Map<string, Column>();
+  const loaders = new Map<string, Column[]>();
+  const columnOf = (cell: CellResult) => {
+    const extras = extraAxisNames(cell.axes).map((name) => `${name}=${cell.axes[name]}`);
+    const label = [cell.axes.flags, ...extras].join(' ');
+    const key = JSON.stringify([cell.axes.loader, label]);
+    if (!columns.has(key)) {
+      const column = { key, loader: cell.axes.loader, label };
+      columns.set(key, column);
+      loaders.set(column.loader, [...(loaders.get(column.loader) ?? []), column]);
+    }
+    return key;
+  };
+  const cellAt = new Map<string, number>(); // `${row}\0${column}` -> index in results.cells
+  const index = new Map(results.cells.map((cell, i) => [cell, i]));
+  groups.forEach(({ cells }, row) => {
+    for (const cell of cells) cellAt.set(`${row}\0${columnOf(cell)}`, index.get(cell)!);
+  });
+  // Columns grouped by loader (the grouped header), in order of first appearance.
+  const ordered = [...loaders.values()].flat();
+  const columnIds = new Map(ordered.map((column, i) => [column.key, `c${i}`]));
+  return { groups, loaders, ordered, columnIds, cellAt };
+}
+
+function whyShort(cell: CellResult): string | undefined {
+  if (cell.symbol) return cell.symbol;
+  if (cell.signal) return cell.signal;
+  if (cell.outcome === 'loaded' || cell.outcome === 'skipped') return undefined;
+  return cell.reason?.split('\n').find((line) => line.trim() !== '');
+}
+
+function cellTitle(cell: CellResult, change?: CellChange): string {
+  return [
+    cell.id,
+    `expected ${expectedList(cell.expected)}, got ${outcomeWithCause(cell)} (${cell.verdict})`,
+    cell.reason,
+    change?.before ? `baseline: ${change.before.outcome} (${change.before.verdict}) -> ${change.kind}` : undefined,
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+function renderGridCell(cell: CellResult, index: number, row: number, col: string, change?: CellChange): string {
+  const why = whyShort(cell);
+  const classes = `cell o-${cell.outcome} v-${cell.verdict}${change?.kind === 'regression' ? ' regressed' : ''}`;
+  return (
+    `<td class="${classes}" data-cell="${index}" data-row="r${row}" data-col="${col}">` +
+    `<a href="#cell-${index}" data-open="${index}" title="${h(cellTitle(cell, change))}">` +
+    (change?.kind === 'regression' ? `<span class="reg" title="regression since baseline">▲</span>` : '') +
+    `<span class="oc">${h(SHORT_OUTCOME[cell.outcome])}</span>` +
+    (why ? `<span class="why">${h(why)}</span>` : '') +
+    `</a></td>`
+  );
+}
+
+function renderGrid(results: RunResults, changes: Map<string, CellChange>): string {
+  const { groups, loaders, ordered, columnIds, cellAt } = buildGrid(results);
+  if (results.cells.length === 0) return `<p class="empty">No cells ran.</p>`;
+  const loaderHeader = [...loaders.entries()]
+    .map(([loader, cols]) => {
+      const ids = cols.map((col) => columnIds.get(col.key)).join(' ');
+      return `<th class="loader" colspan="${cols.length}" data-cols="${ids}" scope="colgroup">${h(loader)}</th>`;
+    })
+    .join('');
+  const flagsHeader = ordered
+    .map((col) => `<th class="flags" data-col="${columnIds.get(col.key)}" scope="col">${h(col.label).replace(/\|/g, '|<wbr>')}</th>`)
+    .join('');
+  const rows = groups
+    .map(({ environment: env }, row) => {
+      const cells = ordered
+        .map((col) => {
+          const id = columnIds.get(col.key)!;
+          const index = cellAt.get(`${row}\0${col.key}`);
+          if (index === undefined) return `<td class="none" data-col="${id}" title="not in the matrix">·</td>`;
+          const cell = results.cells[index]!;
+          return renderGridCell(cell, index, row, id, changes.get(cell.id));
+        })
+        .join('');
+      const resolved = (requested: string, actual?: string) =>
+        actual && actual !== requested ? `${h(requested)}<small>${h(actual)}</small>` : h(requested);
+      return (
+        `<tr data-row="r${row}" title="${h(env.key)}">` +
+        `<th class="distro" scope="row">${h(env.distro)}</th>` +
+        `<th>${resolved(env.python, env.resolved.python)}</th>` +
+        `<th>${resolved(env.numpy, env.resolved.numpy)}</th>${cells}</tr>`
+      );
+    })
+    .join('\n');
+  return (
+    `<div class="scroll"><table class="grid" id="grid-table">` +
+    `<thead><tr><th class="envh" rowspan="2">Distro</th><th class="envh" rowspan="2">Python</th>` +
+    `<th class="envh" rowspan="2">NumPy</th>${loaderHeader}</tr><tr>${flagsHeader}</tr></thead>` +
+    `<tbody>\n${rows}\n</tbody></table></div>`
+  );
+}
+
+function renderLegend(hasDiff: boolean): string {
+  const swatches = OUTCOMES.map((outcome) => `<span class="o-${outcome}"><span class="sw"></span>${h(SHORT_OUTCOME[outcome])}</span>`);
+  const marks = [
+    `<span><span class="mk fail">✗</span>missed its expectation</span>`,
+    `<span><span class="mk flaky">~</span>flaky (passed on retry)</span>`,
+    ...(hasDiff ? [`<span><span class="mk reg">▲</span>regression since baseline</span>`] : []),
+    `<span><span class="mk">·</span>not in the matrix</span>`,
+  ];
+  return `<div class="legend">${[...swatches, ...marks].join('')}</div>`;
+}
+
+function renderFilters(results: RunResults, axes: string[]): string {
+  const select = (key: string, label: string, values: string[]) =>
+    `<label>${h(label)}<select data-filter="${h(key)}"><option value="">any</option>` +
+    values.map((value) => `<option value="${h(value)}">${h(value)}</option>`).join('') +
+    `</select></label>`;
+  const distinct = (values: string[]) => [...new Set(values)];
+  const outcomes = OUTCOMES.filter((outcome) => results.cells.some((cell) => cell.outcome === outcome));
+  const verdicts = (['fail', 'flaky', 'pass', 'skip'] as const).filter((v) => results.cells.some((cell) => cell.verdict === v));
+  // hidden until the script runs: without JavaScript these controls could do nothing.
+  return (
+    `<form class="filters" id="filters" hidden>` +
+    select('outcome', 'Outcome', outcomes) +
+    select('verdict', 'Verdict', verdicts) +
+    axes.map((axis) => select(axis, axis, distinct(results.cells.map((cell) => cell.axes[axis] ?? '')))).join('') +
+    `<label>Search<input type="search" data-filter="q" placeholder="symbol, message, output…"></label>` +
+    `<button type="button" class="reset">Reset</button><span class="count"></span></form>`
+  );
+}
+
+function renderProblems(results: RunResults, changes: Map<string, CellChange>): string {
+  const rank = (cell: CellResult) => (changes.get(cell.id)?.kind === 'regression' ? 0 : cell.verdict === 'fail' ? 1 : 2);
+  const problems = results.cells
+    .map((cell, index) => ({ cell, index }))
+    .filter(({ cell }) => cell.verdict === 'fail' || cell.verdict === 'flaky')
+    .sort((a, b) => rank(a.cell) - rank(b.cell));
+  if (problems.length === 0) return '';
+  const failed = problems.filter(({ cell }) => cell.verdict === 'fail').length;
+  const flaky = problems.length - failed;
+  const title = [failed ? `${failed} ${failed === 1 ? 'cell' : 'cells'} failed` : '', flaky ? `${flaky} flaky` : '']
+    .filter(Boolean)
+    .join(', ');
+  const rows = problems
+    .map(({ cell, index }) => {
+      const change = changes.get(cell.id);
+      const tags =
+        (change?.kind === 'regression' ? `<span class="tag regression">regression</span> ` : '') +
+        `<span class="tag ${cell.verdict}">${h(cell.verdict)}</span>`;
+      return (
+        `<tr class="problem" data-cell="${index}"><td class="nowrap">${tags}</td>` +
+        `<td><a class="cellref" href="#cell-${index}" data-open="${index}">${h(cellLabel(cell.axes))}</a>` +
+        `<div class="env">${h(environmentLabel(envOf(results, cell)))}</div></td>` +
+        `<td class="nowrap">${h(expectedList(cell.expected))}</td>` +
+        `<td><span class="chip o-${cell.outcome}">${h(outcomeWithCause(cell))}</span></td>` +
+        `<td class="cause">${h(cell.verdict === 'flaky' ? flakyNote(cell) : (cell.reason ?? ''))}</td></tr>`
+      );
+    })
+    .join('\n');
+  return (
+    `<section class="panel problems" id="problems"><h2>${h(title)}<span class="sub">cells that missed their expectation, regressions first</span></h2>` +
+    `<div class="scroll"><table class="list"><thead><tr><th></th><th>Cell</th><th>Expected</th><th>Actual</th><th>Root cause</th></tr></thead>` +
+    `<tbody>\n${rows}\n</tbody></table></div></section>`
+  );
+}
+
+/** CellResult keeps only the final attempt, so a flaky cell's failures are counted, not shown. */
+const flakyNote = (cell: CellResult) =>
+  `failed ${Math.max(1, cell.attempts - 1)} of ${cell.attempts} attempts, then ${outcomeWithCause(cell)} on retry`;
+
+function renderChanges(results: RunResults, diff: ResultsDiff): string {
+  const indexOf = new Map(results.cells.map((cell, i) => [cell.id, i]));
+  const state = (s?: { outcome: Outcome; verdict: Verdict }) =>
+    s ? `<span class="chip o-${s.outcome}">${h(s.outcome)}</span> <span class="tag ${s.verdict}">${h(s.verdict)}</span>` : '—';
+  const counts = formatChangeCounts(diff, ' · ');
+  const rows = diff.changes
+    .map((change) => {
+      const index = indexOf.get(change.id);
+      const name = h(change.id);
+      const link = index === undefined ? name : `<a href="#cell-${index}" data-open="${index}">${name}</a>`;
+      const dataCell = index === undefined ? '' : ` data-cell="${index}"`;
+      return `<tr${dataCell}><td><span class="tag ${change.kind}">${h(change.kind)}</span></td><td class="mono">${link}</td><td>${state(change.before)}</td><td>${state(change.after)}</td></tr>`;
+    })
+    .join('\n');
+  const body =
+    diff.changes.length === 0
+      ? `<p class="empty">No cell changed (${diff.unchanged} unchanged).</p>`
+      : `<div class="scroll"><table class="list"><thead><tr><th>Change</th><th>Cell</th><th>Baseline</th><th>Now</th></tr></thead><tbody>\n${rows}\n</tbody></table></div>`;
+  return `<section class="panel" id="changes"><h2>Changes since baseline<span class="sub">${h(counts || 'none')}, ${diff.unchanged} unchanged</span></h2>${body}</section>`;
+}
+
+function envOf(results: RunResults, cell: CellResult): EnvironmentInfo {
+  const { distro, python, numpy } = cell.axes;
+  return results.environments.find((env) => env.key === cell.environment) ?? { key: cell.environment, distro, python, numpy, resolved: cell.resolved };
+}
+
+function renderEnvironments(results: RunResults): string {
+  const rows = groupByEnvironment(results)
+    .map(({ environment: env, cells }) => {
+      const failed = cells.filter((cell) => cell.verdict === 'fail').length;
+      const status = env.buildError
+        ? `<span class="bad">build error</span><details class="out"><summary>build log</summary><pre>${h(env.buildError)}</pre></details>`
+        : env.skipReason
+          ? `<span class="skip">skipped: ${h(env.skipReason)}</span>`
+          : 'ready';
+      const imageId = env.imageId?.replace(/^sha256:/, '').slice(0, 12);
+      const cellsText = `${cells.length}${failed ? ` · <span class="bad">${failed} failed</span>` : ''}`;
+      return (
+        `<tr><td><b>${h(env.distro)}</b> / ${h(env.python)} / ${h(env.numpy)}</td>` +
+        `<td>${h(env.resolved.python ?? '—')}</td><td>${h(env.resolved.numpy ?? '—')}</td>` +
+        `<td>${h(env.resolved.node ?? '—')}</td><td>${h(env.resolved.rustc ?? '—')}</td><td>${h(env.resolved.os ?? '—')}</td>` +
+        `<td class="mono" title="${h([env.image, env.imageId].filter(Boolean).join('\n'))}">${h(imageId ?? '—')}</td>` +
+        `<td>${env.buildMs === undefined ? '—' : h(formatDuration(env.buildMs))}</td><td>${cellsText}</td><td class="wrap">${status}</td></tr>`
+      );
+    })
+    .join('\n');
+  return (
+    `<section class="panel" id="environments"><h2>Environments<span class="sub">distro × python × numpy, as resolved in each image</span></h2>` +
+    `<div class="scroll"><table class="list envs"><thead><tr><th>Environment</th><th>Python</th><th>NumPy</th><th>Node</th><th>rustc</th><th>OS</th>` +
+    `<th>Image</th><th>Build</th><th>Cells</th><th>Status</th></tr></thead><tbody>\n${rows}\n</tbody></table></div></section>`
+  );
+}
+
+function outputBlock(label: string, text: string, open: boolean): string {
+  if (!text) return `<p class="out-empty">${h(label)} · empty</p>`;
+  const lines = text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+  return `<details class="out"${open ? ' open' : ''}><summary>${h(label)} · ${lines} ${lines === 1 ? 'line' : 'lines'}</summary><pre>${h(text)}</pre></details>`;
+}
+
+function renderDetail(results: RunResults, cell: CellResult, index: number, change?: CellChange): string {
+  const env = envOf(results, cell);
+  const missed = cell.verdict === 'fail';
+  const rerun = rerunCommand(results.matrixFile, cell.id);
+  const facts: [string, string, string?][] = [
+    ['Expected', h(expectedList(cell.expected)), 'expect'],
+    ['Actual', `<span class="chip o-${cell.outcome}">${h(outcomeWithCause(cell))}</span>`, missed ? 'actual bad' : 'actual'],
+    ['Root cause', cell.reason ? `<code>${h(cell.reason)}</code>` : '<span class="empty">none recorded</span>'],
+  ];
+  if (change?.before) facts.push(['Baseline', `${h(change.before.outcome)} (${h(change.before.verdict)}) → <span class="tag ${change.kind}">${h(change.kind)}</span>`]);
+  facts.push(['Run', h(`${formatDuration(cell.durationMs)} · ${cell.attempts} ${cell.attempts === 1 ? 'attempt' : 'attempts'}` + (cell.exitCode === undefined ? '' : ` · exit code ${cell.exitCode ?? 'none (killed)'}`))]);
+  if (cell.command) facts.push(['Command', `<code>${h(cell.command.map(shellQuote).join(' '))}</code>`]);
+  facts.push(['Rerun', `<div class="cmd"><code class="rerun">${h(rerun)}</code><button type="button" hidden>Copy</button></div>`]);
+  const decoded = decodeLoaderOutput(cell.output.stdout);
+  return (
+    `<article class="detail o-${cell.outcome} v-${cell.verdict}" id="cell-${index}" data-cell="${index}">` +
+    `<h3><span class="tag ${cell.verdict}">${h(VERDICT_LABEL[cell.verdict])}</span>` +
+    `<span class="where">${h(environmentLabel(env))} — ${h(cellLabel(cell.axes))}</span></h3>` +
+    `<dl class="facts">${facts.map(([dt, dd, cls]) => `<dt>${dt}</dt><dd${cls ? ` class="${cls}"` : ''}>${dd}</dd>`).join('')}` +
+    `<dt>Cell id</dt><dd><code>${h(cell.id)}</code></dd></dl>` +
+    (decoded ? outputBlock('loader report (decoded)', decoded, missed) : '') +
+    outputBlock('stdout', cell.output.stdout, missed && !decoded) +
+    outputBlock('stderr', cell.output.stderr, missed && cell.output.stderr !== '') +
+    `</article>`
+  );
+}
+
+function renderHeader(results: RunResults): string {
+  const { summary } = results;
+  const status =
+    summary.failed > 0
+      ? `<span class="status fail">✗ ${summary.failed} of ${summary.total} ${summary.total === 1 ? 'cell' : 'cells'} failed</span>`
+      : results.interrupted
+        ? `<span class="status warn">interrupted</span>`
+        : `<span class="status pass">✓ all ${summary.total} cells met their expectations</span>`;
+  const started = Number.isNaN(Date.parse(results.startedAt))
+    ? results.startedAt
+    : new Date(results.startedAt).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
+  const meta: [string, string | undefined][] = [
+    ['started', started],
+    ['duration', formatDuration(results.durationMs)],
+    ['host', `${results.host.hostname} (${results.host.platform})`],
+    ['docker', results.host.docker],
+    ['shard', results.shard],
+    ['dlmatrix', results.tool.version],
+  ];
+  return (
+    `<header class="top"><div class="row"><span class="brand">dlmatrix</span><h1>${h(results.matrixFile)}</h1>${status}</div>` +
+    `<dl class="meta">${meta
+      .filter(([, value]) => value !== undefined)
+      .map(([dt, dd]) => `<div><dt>${dt}</dt><dd>${h(dd)}</dd></div>`)
+      .join('')}</dl></header>`
+  );
+}
+
+function renderCards(results: RunResults, diff?: ResultsDiff): string {
+  const { summary } = results;
+  const card = (n: number | string, label: string, kind: string) =>
+    `<div class="card ${kind}${n === 0 ? ' zero' : ''}" data-count="${h(label)}"><div class="n">${h(n)}</div><div class="l">${h(label)}</div></div>`;
+  return (
+    `<div class="cards">` +
+    card(summary.total, 'cells', '') +
+    card(summary.failed, 'failed', 'fail') +
+    (diff ? card(diff.counts.regression, 'regressions', 'regression') : '') +
+    card(summary.flaky, 'flaky', 'flaky') +
+    card(summary.passed, 'passed', 'pass') +
+    card(summary.skipped, 'skipped', '') +
+    card(results.environments.length, 'environments', '') +
+    `</div>`
+  );
+}
+
+const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+
+export function renderHtml(results: RunResults, diff?: ResultsDiff): string {
+  const changes = new Map(diff?.changes.map((change) => [change.id, change]));
+  const axes = [...new Set(results.cells.flatMap((cell) => Object.keys(cell.axes)))];
+  // What the script needs to filter; everything else it reads from the rendered DOM.
+  const data = {
+    axes,
+    cells: results.cells.map((cell, i) => ({
+      i,
+      id: sanitizeText(cell.id),
+      axes: Object.fromEntries(Object.entries(cell.axes).map(([k, v]) => [k, sanitizeText(v)])),
+      outcome: cell.outcome,
+      verdict: cell.verdict,
+    })),
+  };
+  const csp = `default-src 'none'; img-src data:; style-src ${sha256(HTML_STYLES)}; script-src ${sha256(HTML_SCRIPT)}; base-uri 'none'; form-action 'none'`;
+  const { failed, total } = results.summary;
+  const title = `${failed > 0 ? `✗ ${failed} failed` : '✓ passed'} · ${results.matrixFile} · dlmatrix`;
+  const details = results.cells.map((cell, index) => renderDetail(results, cell, index, changes.get(cell.id))).join('\n');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="dlmatrix ${h(results.tool.version)}">
+<title>${h(title)}</title>
+<link rel="icon" href="data:,">
+<style>${HTML_STYLES}</style>
+</head>
+<body>
+${renderHeader(results)}
+<main>
+${results.interrupted ? `<div class="banner interrupted">⚠ This run was interrupted before every cell ran: ${total} cells have results, the matrix is incomplete.</div>` : ''}
+${renderCards(results, diff)}
+${renderProblems(results, changes) || (total > 0 && !results.interrupted ? `<div class="banner ok">✓ Every cell met its expectation.</div>` : '')}
+<section class="panel" id="matrix"><h2>Matrix<span class="sub">rows: environments · columns: loader × flags · click a cell for its output</span></h2>
+${renderFilters(results, axes)}
+${renderLegend(diff !== undefined)}
+${renderGrid(results, changes)}
+</section>
+${diff ? renderChanges(results, diff) : ''}
+${renderEnvironments(results)}
+<section id="details"><h2>Cell details</h2>
+${details}
+</section>
+<footer>dlmatrix ${h(results.tool.version)} · ${h(results.matrixFile)} · ${h(results.finishedAt)}</footer>
+</main>
+<dialog id="cell-dialog" aria-label="Cell detail"><div class="bar"><button type="button" class="close">Close ✕</button></div><div class="body"></div></dialog>
+<script type="application/json" id="dlmatrix-data">${jsonForScript(data)}</script>
+<script>${HTML_SCRIPT}</script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,54 @@
+// How every report names environments and cells and explains a verdict, so JUnit, HTML and the
+// terminal say the same thing in the same words.
+import { KNOWN_AXES } from '../matrix/types.ts';
+import type { CellAxes, CellResult, EnvironmentInfo, Outcome } from '../results/types.ts';
+
+/** Axes beyond the five known ones (matrices may add some): they label cells and columns. */
+export function extraAxisNames(axes: CellAxes): string[] {
+  return Object.keys(axes).filter((name) => !(KNOWN_AXES as readonly string[]).includes(name));
+}
+
+/** "python system (3.11.2)": the requested value, and what it resolved to when that differs. */
+function versioned(axis: string, requested: string, resolved?: string): string {
+  return resolved && resolved !== requested ? `${axis} ${requested} (${resolved})` : `${axis} ${requested}`;
+}
+
+/** e.g. `bookworm / python system (3.11.2) / numpy 1.26.4` */
+export function environmentLabel(env: EnvironmentInfo): string {
+  return [env.distro, versioned('python', env.python, env.resolved.python), versioned('numpy', env.numpy, env.resolved.numpy)].join(' / ');
+}
+
+/** A cell within its environment: `<loader> <flags>` plus any extra axes as `name=value`. */
+export function cellLabel(axes: CellAxes): string {
+  return [axes.loader, axes.flags, ...extraAxisNames(axes).map((name) => `${name}=${axes[name]}`)].join(' ');
+}
+
+/** The outcome with its root cause: `undefined-symbol PyObject_SelfIter`, `crash SIGSEGV`. */
+export function outcomeWithCause(cell: Pick<CellResult, 'outcome' | 'symbol' | 'signal'>): string {
+  const cause = cell.outcome === 'undefined-symbol' ? cell.symbol : cell.outcome === 'crash' ? cell.signal : undefined;
+  return cause ? `${cell.outcome} ${cause}` : cell.outcome;
+}
+
+export function expectedList(expected: Outcome[]): string {
+  return expected.length > 0 ? expected.join(' or ') : '(nothing: no expect rule matched)';
+}
+
+/** Infrastructure trouble rather than a finding about the library: JUnit `<error>`, not `<failure>`. */
+export function isInfrastructureProblem(cell: CellResult): boolean {
+  return cell.verdict === 'fail' && (cell.outcome === 'build-error' || cell.outcome === 'timeout' || cell.outcome === 'crash');
+}
+
+export function formatSeconds(ms: number): string {
+  // Clamped: toFixed switches to exponent notation from 1e21, which JUnit time patterns reject.
+  return Number.isFinite(ms) ? (Math.min(Math.max(0, ms), 1e15) / 1000).toFixed(3) : '0.000';
+}
+
+/** "1.2 s", "7 min 12 s": durations for people. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const seconds = ms / 1000;
+  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${Math.round(seconds % 60)} s`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}

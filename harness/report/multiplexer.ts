@@ -1,0 +1,55 @@
+// Fans every hook out to all reporters, one after another (so output keeps its order). A
+// reporter that throws is logged and recorded, never rethrown: one broken report must not kill
+// the run or keep the other reports from being written.
+import type { CellResult, EnvironmentInfo, RunResults } from '../results/types.ts';
+import type { PlannedRun, Reporter } from './reporter.ts';
+
+type Hook = 'onBegin' | 'onLog' | 'onEnvironmentReady' | 'onCellEnd' | 'onEnd';
+
+export interface ReporterFailure {
+  reporter: string;
+  hook: Hook;
+  error: unknown;
+}
+
+export class Multiplexer implements Reporter {
+  readonly name = 'multiplexer';
+  readonly errors: ReporterFailure[] = [];
+
+  constructor(
+    readonly reporters: Reporter[],
+    private readonly log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+  ) {}
+
+  onBegin(run: PlannedRun): Promise<void> {
+    return this.fanOut('onBegin', (reporter) => reporter.onBegin?.(run));
+  }
+
+  onLog(line: string): Promise<void> {
+    return this.fanOut('onLog', (reporter) => reporter.onLog?.(line));
+  }
+
+  onEnvironmentReady(environment: EnvironmentInfo): Promise<void> {
+    return this.fanOut('onEnvironmentReady', (reporter) => reporter.onEnvironmentReady?.(environment));
+  }
+
+  onCellEnd(cell: CellResult): Promise<void> {
+    return this.fanOut('onCellEnd', (reporter) => reporter.onCellEnd?.(cell));
+  }
+
+  onEnd(results: RunResults): Promise<void> {
+    return this.fanOut('onEnd', (reporter) => reporter.onEnd?.(results));
+  }
+
+  private async fanOut(hook: Hook, call: (reporter: Reporter) => void | Promise<void>): Promise<void> {
+    for (const reporter of this.reporters) {
+      try {
+        await call(reporter);
+      } catch (error) {
+        this.errors.push({ reporter: reporter.name, hook, error });
+        const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        this.log(`dlmatrix: the ${reporter.name} reporter failed in ${hook} (the run goes on): ${detail}`);
+      }
+    }
+  }
+}
