@@ -8,3 +8,5 @@ fact() { printf '%s' "$2" > "$FACTS/$1"; }
 skip_environment() { fact skip "$1"; echo "DLMATRIX-SKIP: $1"; exit 0; }
 is_skipped() { [ -f "$FACTS/skip" ]; }
 apt_install() { apt-get install -y --no-install-recommends "$@"; }
+# True when apt can install the package (not merely a name another package refers to).
+has_candidate() { apt-cache policy "$1" 2>/dev/null | grep -q 'Candidate: [^(]'; }

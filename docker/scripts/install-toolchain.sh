@@ -17,13 +17,13 @@ if [ "$python_request" = system ]; then
   python_pkg=python3
 else
   python_pkg=python$python_request
-  if ! apt-cache show "$python_pkg-dev" >/dev/null 2>&1; then
+  if ! has_candidate "$python_pkg-dev"; then
     skip_environment "this distro has no Python $python_request package ($python_pkg-dev)"
   fi
 fi
 
 # Older suites ship a rustc too old for PyO3 but a newer one as rustc-web/cargo-web.
-if apt-cache show rustc-web >/dev/null 2>&1; then rust_pkgs="rustc-web cargo-web"; else rust_pkgs="rustc cargo"; fi
+if has_candidate rustc-web && has_candidate cargo-web; then rust_pkgs="rustc-web cargo-web"; else rust_pkgs="rustc cargo"; fi
 apt_install "$python_pkg-dev" python3-pip gcc libc6-dev $rust_pkgs nodejs
 
 python_bin=$(command -v "python$python_request" 2>/dev/null || command -v python3)

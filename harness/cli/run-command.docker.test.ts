@@ -1,6 +1,6 @@
 // `dlmatrix run` for real: a real Docker engine, real images (built or reused by content hash),
 // the real PyO3 fixture loaded with real dlopen() by the C and Rust loaders, and `linked`.
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,6 +92,32 @@ describe('dlmatrix run (real Docker)', () => {
     const again = await dlmatrix(['run', '--config', matrix, '--out', join(dir, 'again'), '--verbose']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).not.toMatch(/^building /m);
+  });
+
+  it('on Ctrl-C removes its containers, still writes the results gathered so far, and exits 130', async () => {
+    const interruptedOut = join(dir, 'interrupted');
+    const child = spawn('node', [CLI, 'run', '--config', matrix, '--out', interruptedOut, '--jobs', '1'], {
+      env: { ...process.env, CI: 'true' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await new Promise<void>((resolve) =>
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk;
+        // Interrupt as soon as the first cell has finished.
+        if (/^PASS /m.test(stderr)) resolve();
+      }),
+    );
+    child.kill('SIGINT');
+    expect(await exited, stderr).toBe(130);
+    const results = readResults(interruptedOut);
+    expect(results.interrupted).toBe(true);
+    expect(results.cells).toHaveLength(12);
+    expect(results.cells.some((c) => c.outcome !== 'skipped')).toBe(true);
+    expect(results.cells.filter((c) => c.reason?.includes('interrupted')).length).toBeGreaterThan(0);
+    const left = spawnSync('docker', ['ps', '-aq', '--filter', 'label=dev.dlmatrix.managed'], { encoding: 'utf8' });
+    expect(left.stdout.trim()).toBe('');
   });
 
   it('runs two shards whose merge equals the unsharded run, cell for cell', async () => {

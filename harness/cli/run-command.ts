@@ -76,7 +76,6 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
   const jobs = positiveInteger('jobs', values.jobs, availableParallelism());
   const buildJobs = positiveInteger('build-jobs', values['build-jobs'], 2);
   const retries = nonNegativeInteger('retries', values.retries, 0);
-  const progress = new ProgressReporter({ quiet: values.quiet, verbose: values.verbose });
   const warn = (line: string) => process.stderr.write(`${line}\n`);
 
   const { config, plan, shard } = loadPlan(
@@ -85,6 +84,7 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
   );
   const timeoutSeconds = values.timeout === undefined ? config.options.timeoutSeconds : positiveInteger('timeout', values.timeout, 60);
   const baseline = values.baseline ? readResultsFile(values.baseline) : undefined;
+  const progress = new ProgressReporter({ quiet: values.quiet, verbose: values.verbose, report: { baseline } });
 
   try {
     await client.ping();

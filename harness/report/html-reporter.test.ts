@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diffResults } from '../results/diff.ts';
-import { makeCell, makeResults } from '../results/fixtures/make-results.ts';
+import { makeCell, makeResults } from '../test-support/make-results.ts';
 import { HtmlReporter } from './html-reporter.ts';
 
 describe('HtmlReporter', () => {

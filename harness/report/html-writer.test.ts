@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diffResults } from '../results/diff.ts';
-import { makeCell, makeResults } from '../results/fixtures/make-results.ts';
+import { makeCell, makeResults } from '../test-support/make-results.ts';
 import { readResultsFile } from '../results/results-file.ts';
 import type { CellResult } from '../results/types.ts';
 import { escapeHtml, jsonForScript, renderHtml } from './html-writer.ts';

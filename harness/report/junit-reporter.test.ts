@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeCell, makeResults } from '../results/fixtures/make-results.ts';
+import { makeCell, makeResults } from '../test-support/make-results.ts';
 import { JUnitReporter } from './junit-reporter.ts';
 
 describe('JUnitReporter', () => {

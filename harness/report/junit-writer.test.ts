@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { diffResults } from '../results/diff.ts';
-import { makeCell, makeResults } from '../results/fixtures/make-results.ts';
+import { makeCell, makeResults } from '../test-support/make-results.ts';
 import { readResultsFile } from '../results/results-file.ts';
 import { OUTCOMES } from '../results/types.ts';
 import type { CellResult, RunResults, Verdict } from '../results/types.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { makeCell, makeResults } from '../results/fixtures/make-results.ts';
+import { makeCell, makeResults } from '../test-support/make-results.ts';
 import { Multiplexer } from './multiplexer.ts';
 import type { Reporter } from './reporter.ts';
 

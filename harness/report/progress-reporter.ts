@@ -1,7 +1,9 @@
 // Terminal progress. In CI (no TTY, or CI set) one plain line per finished cell and environment,
 // each written whole so parallel cells never interleave mid-line; on a TTY a live status line
 // (done/total, pass/fail/skip, what is running) with failures printed above it.
+import { formatDiffForTerminal } from '../results/diff.ts';
 import type { CellResult, EnvironmentInfo, RunResults, Verdict } from '../results/types.ts';
+import { resolveDiff, type ReportOptions } from './report-diff.ts';
 import type { PlannedRun, Reporter } from './reporter.ts';
 import { sanitizeText } from './text.ts';
 
@@ -11,6 +13,8 @@ export interface ProgressOptions {
   color?: boolean;
   quiet?: boolean;
   verbose?: boolean;
+  /** With a baseline, the summary is followed by what changed since (regressions first). */
+  report?: ReportOptions;
 }
 
 const COLORS: Record<Verdict | 'dim', string> = { pass: '32', fail: '31', flaky: '33', skip: '90', dim: '2' };
@@ -73,6 +77,8 @@ export class ProgressReporter implements Reporter {
         `${this.paint('flaky', `${s.flaky} flaky`)}, ${this.paint('skip', `${s.skipped} skipped`)} in ${seconds} s` +
         (results.interrupted ? ' (interrupted)' : ''),
     );
+    const diff = resolveDiff(this.options.report ?? {}, results);
+    if (diff) this.stream.write(formatDiffForTerminal(diff, { color: this.color }));
   }
 
   private redraw(): void {

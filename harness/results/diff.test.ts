@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyChange, diffResults, formatDiffForTerminal } from './diff.ts';
-import { makeCell, makeResults } from './fixtures/make-results.ts';
+import { makeCell, makeResults } from '../test-support/make-results.ts';
 import type { Outcome, Verdict } from './types.ts';
 
 const s = (outcome: Outcome, verdict: Verdict) => ({ outcome, verdict });

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeCell, makeResults } from './fixtures/make-results.ts';
+import { makeCell, makeResults } from '../test-support/make-results.ts';
 import { readResultsFile, summarize, writeResultsFile } from './results-file.ts';
 
 const temp = () => mkdtempSync(join(tmpdir(), 'dlmatrix-results-'));
