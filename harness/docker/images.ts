@@ -29,6 +29,8 @@ export interface BuiltImage {
   id: string;
   /** False when the image was already there. */
   built: boolean;
+  /** Time spent building it in this run, its toolchain stage included (0 when cached). */
+  buildMs: number;
   /** Path of the build log, when it was built. */
   logFile?: string;
 }
@@ -66,13 +68,14 @@ export class ImageBuilder {
     const toolchain = await this.toolchain(distro, python);
     this.environmentContext ??= prepareEnvironmentContext(join(this.options.workDir, 'environment-context'));
     const hash = hashValues(toolchain.id, this.environmentContext.hash, numpy);
-    return this.ensure({
+    const image = await this.ensure({
       ref: `dlmatrix/env:${slug(distro)}-py${slug(python)}-np${slug(numpy)}-${hash.slice(0, TAG_HASH_LENGTH)}`,
       context: this.environmentContext,
       dockerfile: 'environment.Dockerfile',
       buildArgs: { TOOLCHAIN_IMAGE: toolchain.ref, NUMPY: numpy },
       labels: { [LABELS.stage]: 'environment', [LABELS.distro]: distro, [LABELS.python]: python, [LABELS.numpy]: numpy, [LABELS.contentHash]: hash },
     });
+    return { ...image, buildMs: image.buildMs + toolchain.buildMs };
   }
 
   private async buildToolchain(distro: string, python: string): Promise<BuiltImage> {
@@ -99,7 +102,7 @@ export class ImageBuilder {
     labels: Record<string, string>;
   }): Promise<BuiltImage> {
     const existing = await this.client.inspectImage(spec.ref);
-    if (existing) return { ref: spec.ref, id: existing.id, built: false };
+    if (existing) return { ref: spec.ref, id: existing.id, built: false, buildMs: 0 };
     return this.buildLimit(() => this.build(spec));
   }
 
@@ -111,6 +114,7 @@ export class ImageBuilder {
     labels: Record<string, string>;
   }): Promise<BuiltImage> {
     if (this.options.signal?.aborted) throw new Error('not built: the run was interrupted');
+    const started = Date.now();
     mkdirSync(this.options.logDir, { recursive: true });
     const logFile = join(this.options.logDir, `${spec.ref.replace(/[/:]/g, '_')}.log`);
     const logStream = createWriteStream(logFile);
@@ -132,7 +136,7 @@ export class ImageBuilder {
     }
     const built = await this.client.inspectImage(spec.ref);
     if (!built) throw new Error(`build of ${spec.ref} reported success but the image is missing`);
-    return { ref: spec.ref, id: built.id, built: true, logFile };
+    return { ref: spec.ref, id: built.id, built: true, buildMs: Date.now() - started, logFile };
   }
 }
 

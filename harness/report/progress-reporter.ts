@@ -52,7 +52,7 @@ export class ProgressReporter implements Reporter {
       : environment.skipReason
         ? this.paint('skip', `skipped: ${clean(environment.skipReason)}`)
         : `python ${environment.resolved.python ?? '?'}, numpy ${environment.resolved.numpy ?? '?'}` +
-          (environment.buildMs !== undefined ? ` (ready in ${(environment.buildMs / 1000).toFixed(1)} s)` : '');
+          (environment.buildMs ? ` (built in ${(environment.buildMs / 1000).toFixed(1)} s)` : ' (image cached)');
     this.print(`environment ${environment.key}: ${what}`);
   }
 

@@ -54,7 +54,7 @@ class FakeEngine implements ContainerClient {
 const images = (failing: string[] = []): ImageProvider => ({
   async environment(distro, python, numpy) {
     if (failing.includes(distro)) throw new BuildFailedError(`build of ${distro} failed`, 'E: Unable to locate package rustc');
-    return { ref: `img-${distro}-${numpy}`, id: `sha256:${distro}`, built: false };
+    return { ref: `img-${distro}-${numpy}`, id: `sha256:${distro}`, built: false, buildMs: 0 };
   },
 });
 

@@ -93,22 +93,25 @@ export async function runPlan(
     environments.set(environment.key, info);
     if (stopped) return;
 
-    const started = Date.now();
     let image: BuiltImage;
     try {
       const ready = await Promise.race([images.get(environment.key)!, whenStopped]);
       if (ready === 'stopped') return;
       image = ready;
-      Object.assign(info, { image: image.ref, imageId: image.id, buildMs: Date.now() - started });
+      Object.assign(info, { image: image.ref, imageId: image.id, buildMs: image.buildMs });
     } catch (err) {
       info.buildError = buildErrorText(err);
-      info.buildMs = Date.now() - started;
       await deps.reporter.onEnvironmentReady?.(info);
       for (const cell of environment.cells) await record(notRunResult(cell, 'build-error', info.buildError));
       return;
     }
-    if (stopped) return;
+    // A slot is taken only once the image is ready, so ready environments never wait behind
+    // ones still building.
+    if (!stopped) await environmentLimit(() => runInContainer(environment, info, image));
+  };
 
+  const runInContainer = async (environment: PlannedEnvironment, info: EnvironmentInfo, image: BuiltImage) => {
+    if (stopped) return;
     let containerId = '';
     try {
       containerId = await deps.client.startContainer(image.ref, {
@@ -193,7 +196,7 @@ export async function runPlan(
   };
 
   try {
-    await Promise.all(plan.environments.map((environment) => environmentLimit(() => runEnvironment(environment))));
+    await Promise.all(plan.environments.map(runEnvironment));
   } finally {
     settings.signal.removeEventListener('abort', onAbort);
     await Promise.all([...containers].map((id) => deps.client.removeContainer(id).catch(() => {})));
