@@ -114,8 +114,9 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
     process.stderr.write('\ndlmatrix: interrupted; removing containers and writing the results gathered so far (Ctrl-C again to quit now)\n');
     controller.abort();
   };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  // Ctrl-C, a CI job being cancelled, a closed terminal: all stop the run cleanly.
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of signals) process.on(signal, onSigint);
 
   const startedAt = new Date();
   try {
@@ -155,8 +156,7 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
     if (interruptedBySignal) return EXIT.interrupted;
     return results.summary.failed > 0 ? EXIT.failed : EXIT.ok;
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    for (const signal of signals) process.off(signal, onSigint);
     rmSync(workDir, { recursive: true, force: true });
   }
 }

@@ -16,6 +16,7 @@ import {
 import { OutputCapture } from './output-capture.ts';
 
 const BUILD_LOG_TAIL_LINES = 40;
+const CONTAINER_MAX_LIFETIME_SECONDS = 24 * 60 * 60;
 
 export class DockerodeClient implements ContainerClient {
   private readonly docker: Docker;
@@ -97,10 +98,11 @@ export class DockerodeClient implements ContainerClient {
   async startContainer(image: string, labels: Labels): Promise<string> {
     const container = await this.docker.createContainer({
       Image: image,
-      // Idle until removed; cells run as execs in it.
-      Cmd: ['sleep', 'infinity'],
+      // Idles while cells run as execs in it. If dlmatrix dies without removing it (SIGKILL),
+      // the container still goes away on its own after a day.
+      Cmd: ['sleep', String(CONTAINER_MAX_LIFETIME_SECONDS)],
       Labels: labels,
-      HostConfig: { Init: true },
+      HostConfig: { Init: true, AutoRemove: true },
     });
     await container.start();
     return container.id;

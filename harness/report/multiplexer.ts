@@ -4,7 +4,7 @@
 import type { CellResult, EnvironmentInfo, RunResults } from '../results/types.ts';
 import type { PlannedRun, Reporter } from './reporter.ts';
 
-type Hook = 'onBegin' | 'onLog' | 'onEnvironmentReady' | 'onCellEnd' | 'onEnd';
+type Hook = 'onBegin' | 'onLog' | 'onEnvironmentReady' | 'onCellBegin' | 'onCellEnd' | 'onEnd';
 
 export interface ReporterFailure {
   reporter: string;
@@ -31,6 +31,10 @@ export class Multiplexer implements Reporter {
 
   onEnvironmentReady(environment: EnvironmentInfo): Promise<void> {
     return this.fanOut('onEnvironmentReady', (reporter) => reporter.onEnvironmentReady?.(environment));
+  }
+
+  onCellBegin(cellId: string): Promise<void> {
+    return this.fanOut('onCellBegin', (reporter) => reporter.onCellBegin?.(cellId));
   }
 
   onCellEnd(cell: CellResult): Promise<void> {

@@ -27,6 +27,7 @@ export class ProgressReporter implements Reporter {
   private total = 0;
   private readonly counts: Record<Verdict, number> = { pass: 0, fail: 0, flaky: 0, skip: 0 };
   private status = '';
+  private readonly running = new Set<string>();
   private readonly started = Date.now();
 
   constructor(private readonly options: ProgressOptions = {}) {
@@ -56,7 +57,13 @@ export class ProgressReporter implements Reporter {
     this.print(`environment ${environment.key}: ${what}`);
   }
 
+  onCellBegin(cellId: string): void {
+    this.running.add(cellId);
+    this.redraw();
+  }
+
   onCellEnd(cell: CellResult): void {
+    this.running.delete(cell.id);
     this.counts[cell.verdict] += 1;
     const shouldPrint = !this.options.quiet || cell.verdict === 'fail' || cell.verdict === 'flaky';
     if (shouldPrint && (!this.live || cell.verdict === 'fail' || cell.verdict === 'flaky' || this.options.verbose)) {
@@ -85,7 +92,9 @@ export class ProgressReporter implements Reporter {
     if (!this.live || this.options.quiet) return;
     const done = this.counts.pass + this.counts.fail + this.counts.flaky + this.counts.skip;
     const elapsed = ((Date.now() - this.started) / 1000).toFixed(0);
-    const line = `[${done}/${this.total}] ${this.counts.pass} pass ${this.counts.fail} fail ${this.counts.skip} skip  ${elapsed}s  ${this.status}`;
+    const [first] = this.running;
+    const activity = first ? `running ${clean(first)}${this.running.size > 1 ? ` +${this.running.size - 1}` : ''}` : this.status;
+    const line = `[${done}/${this.total}] ${this.counts.pass} pass ${this.counts.fail} fail ${this.counts.skip} skip  ${elapsed}s  ${activity}`;
     const width = this.stream.columns || 100;
     this.stream.write(`\r\x1b[2K${line.slice(0, width - 1)}`);
   }

@@ -15,6 +15,8 @@ export interface Reporter {
   onLog?(line: string): void | Promise<void>;
   /** An environment's image is ready (or could not be built, or cannot exist). */
   onEnvironmentReady?(environment: EnvironmentInfo): void | Promise<void>;
+  /** A cell's loader starts (after its environment is ready). */
+  onCellBegin?(cellId: string): void | Promise<void>;
   onCellEnd?(cell: CellResult): void | Promise<void>;
   /** The run is over (finished or interrupted): write files here. */
   onEnd?(results: RunResults): void | Promise<void>;

@@ -132,6 +132,7 @@ export async function runPlan(
         environment.cells.map((cell) =>
           cellLimit(async () => {
             if (stopped) return;
+            await deps.reporter.onCellBegin?.(cell.id);
             const result = await runCell(cell, containerId, facts);
             // After Ctrl-C the container is gone: what the exec saw is not the cell's result.
             if (!settings.signal.aborted) await record(result);

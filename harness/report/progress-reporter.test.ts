@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { makeCell, makeResults } from '../test-support/make-results.ts';
+import { ProgressReporter } from './progress-reporter.ts';
+
+function fakeStream(isTTY: boolean) {
+  const writes: string[] = [];
+  const stream = { isTTY, columns: 120, write: (chunk: string) => (writes.push(chunk), true) } as unknown as NodeJS.WriteStream;
+  return { stream, writes, text: () => writes.join('') };
+}
+
+const pass = makeCell({ axes: { distro: 'bookworm', python: 'system', numpy: 'system', loader: 'c', flags: 'linked' }, outcome: 'loaded', verdict: 'pass' });
+const fail = makeCell({
+  axes: { distro: 'trixie', python: 'system', numpy: 'system', loader: 'rust', flags: 'RTLD_GLOBAL|RTLD_NOW' },
+  outcome: 'undefined-symbol',
+  symbol: 'PyObject_SelfIter\u001b[31m',
+  expected: ['loaded'],
+  verdict: 'fail',
+});
+
+describe('ProgressReporter', () => {
+  it('in CI prints one whole plain line per finished cell, never a carriage return', () => {
+    const { stream, writes, text } = fakeStream(false);
+    const progress = new ProgressReporter({ stream });
+    progress.onBegin({ matrixFile: 'matrix.yaml', totalCells: 2, environments: 2 });
+    progress.onCellBegin(pass.id);
+    progress.onCellEnd(pass);
+    progress.onCellEnd(fail);
+    progress.onEnd(makeResults([pass, fail]));
+    expect(writes.every((w) => w.endsWith('\n') && !w.includes('\r'))).toBe(true);
+    expect(text()).toContain(`PASS  ${pass.id}  loaded`);
+    expect(text()).toContain(`FAIL  ${fail.id}  undefined-symbol (PyObject_SelfIter), expected loaded`);
+    expect(text()).not.toContain('\u001b');
+    expect(text()).toMatch(/2 cells: 1 passed, 1 failed, 0 flaky, 0 skipped/);
+  });
+
+  it('on a TTY redraws one live line with counts and the running cell, and keeps failures above it', () => {
+    const { stream, text } = fakeStream(true);
+    const progress = new ProgressReporter({ stream, live: true, color: false });
+    progress.onBegin({ matrixFile: 'matrix.yaml', totalCells: 2, environments: 1 });
+    progress.onCellBegin(fail.id);
+    expect(text()).toContain(`\r\u001b[2K[0/2] 0 pass 0 fail 0 skip`);
+    expect(text()).toContain(`running ${fail.id}`);
+    progress.onCellEnd(pass);
+    progress.onCellEnd(fail);
+    expect(text()).not.toContain(`PASS  ${pass.id}`); // passes only move the counter
+    expect(text()).toContain(`FAIL  ${fail.id}`);
+    expect(text()).toContain('[2/2] 1 pass 1 fail 0 skip');
+  });
+
+  it('with --quiet prints only failures and the summary', () => {
+    const { stream, text } = fakeStream(false);
+    const progress = new ProgressReporter({ stream, quiet: true });
+    progress.onCellEnd(pass);
+    progress.onCellEnd(fail);
+    expect(text()).not.toContain(pass.id);
+    expect(text()).toContain(fail.id);
+  });
+
+  it('colours verdicts only when allowed (NO_COLOR, no TTY)', () => {
+    const coloured = fakeStream(true);
+    new ProgressReporter({ stream: coloured.stream, live: false, color: true }).onCellEnd(fail);
+    expect(coloured.text()).toContain('\u001b[31mFAIL');
+    const plain = fakeStream(true);
+    new ProgressReporter({ stream: plain.stream, live: false, color: false }).onCellEnd(fail);
+    expect(plain.text()).not.toContain('\u001b[31m');
+  });
+});
