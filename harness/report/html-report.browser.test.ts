@@ -1,7 +1,12 @@
 // The HTML report in a real headless Chromium, opened from disk as a maintainer opens a CI
-// artifact: the grid matches the data, a cell opens its detail, filters live in the URL hash and
-// survive a reload, captured `<script>` never runs, nothing is fetched, and the page works with
-// JavaScript off. Expectations are derived from the fixture, so a real results.json can replace it.
+// artifact. Two inputs:
+//   fixtures/results.real.json   a real results.json of the default matrix (all cells met their
+//                                expectations): grid shape, cell detail, filters in the URL hash,
+//                                no fetches, JavaScript off, and the screenshot a user sees first;
+//   fixtures/results.sample.json a hand-made run with failures and a flaky cell, plus a regression
+//                                and hostile `<script>` output injected here: the failure-first
+//                                panel, the markers, and captured markup that must never run.
+// Expectations are derived from the files, so either can be replaced by a newer run.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,124 +19,190 @@ import type { CellResult, RunResults } from '../results/types.ts';
 import { groupByEnvironment } from './environments.ts';
 import { renderHtml } from './html-writer.ts';
 import { extraAxisNames } from './labels.ts';
-import { rerunCommand } from './rerun.ts';
+import { rerunCommand, shellQuote } from './rerun.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = resolve(import.meta.dirname, '../../reports/screenshots');
+const VIEWPORT = { width: 1440, height: 1000 };
 const XSS = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">\x1b[31mred\x1b[0m';
 
-/** The real results plus hostile output in one cell, and a baseline in which that cell loaded. */
-function prepare(): { results: RunResults; diff: ResultsDiff; target: CellResult } {
-  const results = readResultsFile(join(import.meta.dirname, 'fixtures', 'results.real.json'));
-  const target = results.cells.find((cell) => cell.verdict === 'fail') ?? results.cells[0]!;
+const fixture = (name: string) => readResultsFile(join(import.meta.dirname, 'fixtures', name));
+
+/** Writes the page to a fresh folder and returns its file: URL. */
+function writeReport(html: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'dlmatrix-html-'));
+  writeFileSync(join(dir, 'index.html'), html);
+  return pathToFileURL(join(dir, 'index.html')).href;
+}
+
+/** The sample plus hostile output in one failed cell, and a baseline in which that cell loaded. */
+function prepareSample(): { results: RunResults; diff: ResultsDiff; target: CellResult } {
+  const results = fixture('results.sample.json');
+  const target = results.cells.find((cell) => cell.verdict === 'fail')!;
   target.output = { stdout: `${target.output.stdout}${XSS}\n`, stderr: `${target.output.stderr}${XSS}\n` };
   target.reason = `${target.reason ?? ''} ${XSS}`;
   const baseline = structuredClone(results);
-  const before = baseline.cells.find((cell) => cell.id === target.id)!;
-  Object.assign(before, { outcome: 'loaded', verdict: 'pass' });
+  Object.assign(baseline.cells.find((cell) => cell.id === target.id)!, { outcome: 'loaded', verdict: 'pass' });
   return { results, diff: diffResults(baseline, results), target };
 }
 
-describe('HTML report in Chromium', () => {
-  const { results, diff, target } = prepare();
-  const targetIndex = results.cells.indexOf(target);
-  const dir = mkdtempSync(join(tmpdir(), 'dlmatrix-html-'));
-  const url = pathToFileURL(join(dir, 'index.html')).href;
-  writeFileSync(join(dir, 'index.html'), renderHtml(results, diff));
+let browser: Browser;
 
-  let browser: Browser;
-  let page: Page;
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  } catch (err) {
+    throw new Error(`cannot start Chromium at ${CHROMIUM} (set CHROMIUM_PATH; Debian: apt-get install chromium): ${(err as Error).message}`);
+  }
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** A page that records every request, script error and alert/confirm dialog. */
+async function openPage(url: string) {
+  const page = await browser.newPage({ viewport: VIEWPORT });
   const requests: string[] = [];
   const pageErrors: string[] = [];
   const dialogs: string[] = [];
-
-  beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    try {
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    } catch (err) {
-      throw new Error(`cannot start Chromium at ${CHROMIUM} (set CHROMIUM_PATH; Debian: apt-get install chromium): ${(err as Error).message}`);
-    }
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    page.on('request', (request) => requests.push(request.url()));
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
-    await page.goto(url);
+  page.on('request', (request) => requests.push(request.url()));
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
   });
+  await page.goto(url);
+  return { page, requests, pageErrors, dialogs };
+}
 
-  afterAll(async () => {
-    await browser?.close();
+const top = async (page: Page, selector: string) => (await page.locator(selector).first().boundingBox())!.y;
+
+describe('HTML report in Chromium: real results of the default matrix', () => {
+  const results = fixture('results.real.json');
+  const url = writeReport(renderHtml(results));
+  // The cell to open: a real finding (an undefined symbol) if the run has one, else any cell that ran.
+  const target = results.cells.find((cell) => cell.outcome === 'undefined-symbol') ?? results.cells.find((cell) => cell.outcome !== 'skipped')!;
+  const targetIndex = results.cells.indexOf(target);
+  const groups = groupByEnvironment(results);
+  const columns = new Set(results.cells.map((cell) => JSON.stringify([cell.axes.loader, cell.axes.flags, ...extraAxisNames(cell.axes).map((a) => cell.axes[a])])));
+
+  let page: Page;
+  let requests: string[];
+  let pageErrors: string[];
+  beforeAll(async () => {
+    ({ page, requests, pageErrors } = await openPage(url));
   });
 
   const visibleCells = () => page.locator('td.cell:visible').count();
   const hash = () => new URL(page.url()).hash;
 
+  it('is the real run of the default matrix', () => {
+    expect(results.cells.length).toBeGreaterThan(100);
+    expect(target.output.stdout).toContain('@@dlmatrix ');
+    expect(target.id).toContain('|'); // so the rerun command must quote it
+  });
+
+  it('shows the summary, then the environments folded to one line, then the grid, in the first screenful', async () => {
+    await page.screenshot({ path: join(SCREENSHOTS, 'report.png') });
+    expect(await page.locator('.card[data-count="cells"] .n').textContent()).toBe(String(results.summary.total));
+    expect(await page.locator('.card[data-count="failed"] .n').textContent()).toBe(String(results.summary.failed));
+    expect(await page.locator('.card[data-count="environments"] .n').textContent()).toBe(String(results.environments.length));
+    const environments = page.locator('details#environments');
+    const summary = environments.locator('summary');
+    const skipped = groups.filter(({ environment }) => environment.skipReason && !environment.buildError).length;
+    expect(await summary.textContent()).toContain(`${groups.length} environments · ${groups.length - skipped} ran · ${skipped} skipped · 0 build errors`);
+    const pythons = new Set(results.environments.map((env) => env.resolved.python).filter((v): v is string => Boolean(v)));
+    for (const python of pythons) expect(await summary.textContent()).toContain(python);
+    // More than four environments, none broken: closed, the table one click away.
+    expect(await environments.getAttribute('open')).toBe(groups.length <= 4 ? '' : null);
+    expect(await environments.locator('table.envs').isVisible()).toBe(groups.length <= 4);
+    expect(await top(page, '.cards')).toBeLessThan(await top(page, 'details#environments'));
+    expect(await top(page, 'details#environments')).toBeLessThan(await top(page, '#grid-table'));
+    expect(await top(page, '#grid-table tbody tr')).toBeLessThan(VIEWPORT.height * 0.75); // rows in the first screenful
+    // Opening it shows one row per environment with its resolved versions and image id.
+    await summary.click();
+    await expect.poll(() => environments.locator('table.envs').isVisible()).toBe(true);
+    expect(await environments.locator('table.envs tbody tr').count()).toBe(groups.length);
+    const first = groups[0]!.environment;
+    const firstRow = await environments.locator('table.envs tbody tr').first().textContent();
+    expect(firstRow).toContain(first.resolved.python!);
+    expect(firstRow).toContain(first.imageId!.replace(/^sha256:/, '').slice(0, 12));
+    await summary.click();
+    await expect.poll(() => environments.locator('table.envs').isVisible()).toBe(false);
+  });
+
   it('shows a grid with one row per environment and one column per loader x flags', async () => {
-    const environments = groupByEnvironment(results).length;
-    const columns = new Set(results.cells.map((cell) => JSON.stringify([cell.axes.loader, cell.axes.flags, ...extraAxisNames(cell.axes).map((a) => cell.axes[a])])));
     const loaders = new Set(results.cells.map((cell) => cell.axes.loader));
-    expect(await page.locator('#grid-table tbody tr').count()).toBe(environments);
+    expect(await page.locator('#grid-table tbody tr').count()).toBe(groups.length);
     expect(await page.locator('#grid-table thead th.flags').count()).toBe(columns.size);
     expect(await page.locator('#grid-table thead th.loader').count()).toBe(loaders.size);
-    expect(await page.locator('#grid-table tbody tr').first().locator('td').count()).toBe(columns.size);
+    for (const row of await page.locator('#grid-table tbody tr').all()) {
+      expect(await row.locator('td').count()).toBe(columns.size);
+      expect(await row.locator('th').count()).toBe(3);
+    }
     expect(await page.locator('td.cell').count()).toBe(results.cells.length);
     expect(await visibleCells()).toBe(results.cells.length);
     expect(await page.locator('td.cell.v-fail').count()).toBe(results.summary.failed);
-    expect(await page.locator('td.cell.regressed .reg').count()).toBe(diff.counts.regression);
+    expect(await page.locator('td.cell.v-skip').count()).toBe(results.summary.skipped);
     expect(await page.locator('#filters .count').textContent()).toBe(`${results.cells.length} of ${results.cells.length} cells shown`);
+    expect(pageErrors).toEqual([]);
   });
 
-  it('puts the broken cells first, with the run summary', async () => {
-    await page.screenshot({ path: join(SCREENSHOTS, 'report.png') });
-    const failed = results.cells.filter((cell) => cell.verdict === 'fail');
-    if (failed.length > 0) {
-      await expect.poll(() => page.locator('#problems').isVisible()).toBe(true);
-      expect(await page.locator('#problems tr.problem').count()).toBe(failed.length + results.summary.flaky);
-      const box = (await page.locator('#problems').boundingBox())!;
-      expect(box.y).toBeLessThan(1000); // in the first screenful
-    }
-    expect(await page.locator('.card[data-count="cells"] .n').textContent()).toBe(String(results.summary.total));
-    expect(await page.locator('.card[data-count="failed"] .n').textContent()).toBe(String(results.summary.failed));
+  it('keeps the environment columns in view when the wide grid scrolls sideways', async () => {
+    const scroller = page.locator('.gridbox > .scroll');
+    const envCell = page.locator('#grid-table tbody tr').first().locator('th.e3');
+    const before = (await envCell.boundingBox())!;
+    const box = (await scroller.boundingBox())!;
+    const clientWidth = await scroller.evaluate((el) => el.clientWidth);
+    // The page itself never scrolls sideways: only the grid's box does.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(VIEWPORT.width);
+    await scroller.evaluate((el) => (el.scrollLeft = el.scrollWidth));
+    const after = (await envCell.boundingBox())!;
+    expect(after.x).toBe(before.x);
+    // The last column is now in view, to the right of the environment columns, not under them.
+    const last = (await page.locator('#grid-table tbody tr').first().locator('td').last().boundingBox())!;
+    expect(last.x).toBeGreaterThanOrEqual(after.x + after.width - 1);
+    expect(last.x + last.width).toBeLessThanOrEqual(box.x + clientWidth + 1);
+    await scroller.evaluate((el) => (el.scrollLeft = 0));
   });
 
-  it('opens a cell detail with expected vs actual and the rerun command', async () => {
+  it('opens a cell detail with expected vs actual, the captured @@dlmatrix line and the rerun command', async () => {
     await page.locator(`td.cell[data-cell="${targetIndex}"] a`).click();
     const dialog = page.locator('dialog#cell-dialog');
     await expect.poll(() => dialog.isVisible()).toBe(true);
     const facts = dialog.locator('dl.facts');
     expect(await facts.locator('dd.expect').textContent()).toBe(target.expected.join(' or '));
-    expect(await facts.locator('dd.actual').textContent()).toContain(target.outcome);
-    expect(await dialog.locator('code.rerun').textContent()).toBe(rerunCommand(results.matrixFile, target.id));
-    // Captured markup is shown as text, escape sequences stripped.
-    const stdout = (await dialog.locator('details.out pre').allTextContents()).join('\n');
-    expect(stdout).toContain('<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">red');
-    expect(stdout).not.toContain('\x1b');
+    expect(await facts.locator('dd.actual').textContent()).toBe(`${target.outcome}${target.symbol ? ` ${target.symbol}` : ''}`);
+    const rerun = await dialog.locator('code.rerun').textContent();
+    expect(rerun).toBe(rerunCommand(results.matrixFile, target.id));
+    expect(rerun).toContain(`--cell ${shellQuote(target.id)}`);
+    expect(rerun).toContain(`'${target.id}'`);
+    const output = (await dialog.locator('details.out pre').allTextContents()).join('\n');
+    const line = target.output.stdout.split('\n').find((l) => l.startsWith('@@dlmatrix '))!;
+    expect(output).toContain(line);
+    expect(await dialog.locator('details.out pre').first().isVisible()).toBe(true);
     await page.screenshot({ path: join(SCREENSHOTS, 'report-detail.png') });
     await dialog.locator('button.close').click();
     await expect.poll(() => dialog.isVisible()).toBe(false);
   });
 
-  it('never runs a script from captured output', async () => {
-    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
-    expect(await page.locator('#details img, dialog img').count()).toBe(0);
-    expect(dialogs).toEqual([]);
-    expect(pageErrors).toEqual([]);
-  });
-
   it('filters by outcome, hiding other cells and keeping the state in the URL hash', async () => {
     const outcome = target.outcome;
     const matching = results.cells.filter((cell) => cell.outcome === outcome);
+    expect(matching.length).toBeLessThan(results.cells.length);
     await page.selectOption('select[data-filter="outcome"]', outcome);
     await expect.poll(visibleCells).toBe(matching.length);
     expect(hash()).toBe(`#outcome=${encodeURIComponent(outcome)}`);
     expect(await page.locator(`td.cell[data-cell="${targetIndex}"]`).isVisible()).toBe(true);
     const other = results.cells.findIndex((cell) => cell.outcome !== outcome);
-    if (other >= 0) expect(await page.locator(`td.cell[data-cell="${other}"]`).isVisible()).toBe(false);
+    expect(await page.locator(`td.cell[data-cell="${other}"]`).isVisible()).toBe(false);
     expect(await page.locator('article.detail:visible').count()).toBe(matching.length);
     expect(await page.locator('#filters .count').textContent()).toBe(`${matching.length} of ${results.cells.length} cells shown`);
+    // Environments with nothing left (skipped ones, here) drop out of the grid.
+    const rows = groups.filter((group) => group.cells.some((cell) => cell.outcome === outcome)).length;
+    expect(await page.locator('#grid-table tbody tr:visible').count()).toBe(rows);
     await page.click('#filters .reset');
     await expect.poll(visibleCells).toBe(results.cells.length);
     expect(hash()).toBe('');
@@ -152,21 +223,25 @@ describe('HTML report in Chromium', () => {
     await expect.poll(visibleCells).toBe(matching.length);
     expect(await page.locator(`td.cell[data-cell="${targetIndex}"]`).isVisible()).toBe(true);
     // Rows of other distros are gone entirely.
-    const rows = new Set(groupByEnvironment(results).filter((group) => group.cells.some((cell) => matching.includes(cell))).map((g) => g.environment.key));
+    const rows = new Set(groups.filter((group) => group.cells.some((cell) => matching.includes(cell))).map((g) => g.environment.key));
     expect(await page.locator('#grid-table tbody tr:visible').count()).toBe(rows.size);
     await page.screenshot({ path: join(SCREENSHOTS, 'report-filtered.png') });
+    expect(pageErrors).toEqual([]);
   });
 
   it('fetched nothing but the file itself', () => {
+    expect(requests.length).toBeGreaterThan(0);
     expect(requests.filter((request) => !request.startsWith('file:') && !request.startsWith('data:'))).toEqual([]);
   });
 
-  it('works without JavaScript: grid rendered, cells link to their detail section', async () => {
+  it('works without JavaScript: grid rendered, environments unfold, cells link to their detail section', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1440, height: 900 } });
     const noJs = await context.newPage();
     await noJs.goto(url);
     expect(await noJs.locator('td.cell:visible').count()).toBe(results.cells.length);
     expect(await noJs.locator('#filters').isVisible()).toBe(false);
+    await noJs.locator('details#environments > summary').click();
+    await expect.poll(() => noJs.locator('table.envs').isVisible()).toBe(true);
     await noJs.locator(`td.cell[data-cell="${targetIndex}"] a`).click();
     expect(new URL(noJs.url()).hash).toBe(`#cell-${targetIndex}`);
     const detail = noJs.locator(`#cell-${targetIndex}`);
@@ -175,6 +250,70 @@ describe('HTML report in Chromium', () => {
     expect(box.y).toBeGreaterThanOrEqual(0);
     expect(box.y).toBeLessThan(900);
     expect(await detail.locator('code.rerun').textContent()).toBe(rerunCommand(results.matrixFile, target.id));
+    expect(await detail.locator('details.out pre').allTextContents()).toContainEqual(expect.stringContaining('@@dlmatrix '));
     await context.close();
+  });
+});
+
+describe('HTML report in Chromium: sample with failures, a flaky cell, a regression and hostile output', () => {
+  const { results, diff, target } = prepareSample();
+  const targetIndex = results.cells.indexOf(target);
+  const url = writeReport(renderHtml(results, diff));
+
+  let page: Page;
+  let requests: string[];
+  let pageErrors: string[];
+  let dialogs: string[];
+  beforeAll(async () => {
+    ({ page, requests, pageErrors, dialogs } = await openPage(url));
+  });
+
+  it('puts the broken cells first, regressions on top, then the environments, then the grid', async () => {
+    const failed = results.cells.filter((cell) => cell.verdict === 'fail');
+    expect(failed.length).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('#problems').isVisible()).toBe(true);
+    await page.screenshot({ path: join(SCREENSHOTS, 'report-sample-failures.png') });
+    const problems = page.locator('#problems tr.problem');
+    expect(await problems.count()).toBe(failed.length + results.summary.flaky);
+    expect(await problems.first().locator('.tag.regression').count()).toBe(1);
+    expect(await problems.first().getAttribute('data-cell')).toBe(String(targetIndex));
+    expect(await page.locator('#problems h2').textContent()).toContain(`${failed.length} cells failed, ${results.summary.flaky} flaky`);
+    expect(await top(page, '#problems')).toBeLessThan(VIEWPORT.height / 2); // in the first screenful
+    expect(await top(page, '#problems')).toBeLessThan(await top(page, 'details#environments'));
+    expect(await top(page, 'details#environments')).toBeLessThan(await top(page, '#grid-table'));
+    expect(await page.locator('.card[data-count="failed"] .n').textContent()).toBe(String(results.summary.failed));
+    expect(await page.locator('.card[data-count="regressions"] .n').textContent()).toBe(String(diff.counts.regression));
+  });
+
+  it('marks the regression, the failures and the flaky cell in the grid', async () => {
+    expect(diff.counts.regression).toBe(1);
+    expect(await page.locator('td.cell.regressed .reg').count()).toBe(diff.counts.regression);
+    expect(await page.locator(`td.cell.regressed[data-cell="${targetIndex}"]`).count()).toBe(1);
+    expect(await page.locator('td.cell.v-fail').count()).toBe(results.summary.failed);
+    expect(await page.locator('td.cell.v-flaky').count()).toBe(results.summary.flaky);
+    const flaky = results.cells.findIndex((cell) => cell.verdict === 'flaky');
+    const mark = await page.locator(`td.cell[data-cell="${flaky}"] .oc`).evaluate((el) => getComputedStyle(el, '::after').content);
+    expect(mark).toContain('flaky');
+  });
+
+  it('shows captured markup as text in the cell detail', async () => {
+    await page.locator(`td.cell[data-cell="${targetIndex}"] a`).click();
+    const dialog = page.locator('dialog#cell-dialog');
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    expect(await dialog.locator('dl.facts dd.expect').textContent()).toBe(target.expected.join(' or '));
+    expect(await dialog.locator('dl.facts dd.actual').textContent()).toContain(target.outcome);
+    const output = (await dialog.locator('details.out pre').allTextContents()).join('\n');
+    expect(output).toContain('<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">red');
+    expect(output).not.toContain('\x1b');
+    await dialog.locator('button.close').click();
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+  });
+
+  it('never runs a script from captured output', async () => {
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.locator('img').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    expect(requests.filter((request) => !request.startsWith('file:') && !request.startsWith('data:'))).toEqual([]);
   });
 });

@@ -87,16 +87,38 @@ table{border-collapse:collapse}
 .filters .count{color:var(--muted);font-size:12.5px;align-self:center}
 .filters input[type=search]{min-width:200px}
 .scroll{overflow-x:auto}
-.grid th,.grid td{border:1px solid #fff}
+.environments{padding:0}
+.environments>summary{list-style:none;cursor:pointer;padding:12px 18px;border-radius:10px}
+.environments>summary::-webkit-details-marker{display:none}
+.environments>summary:hover{background:#f8fafc}
+.environments>summary:focus-visible{outline:2px solid #1d4ed8;outline-offset:-2px}
+.environments>summary h2{margin:0;flex-wrap:wrap;row-gap:2px}
+.environments>summary h2::before{content:"\\25B8";color:var(--muted);font-size:13px;width:10px;display:inline-block}
+.environments[open]>summary h2::before{content:"\\25BE"}
+.environments>summary .sub .bad{color:var(--fail);font-weight:600}
+.environments[open]>summary{border-bottom:1px solid var(--line);border-radius:10px 10px 0 0}
+.environments>.scroll{padding:4px 18px 10px}
+.gridbox{position:relative;timeline-scope:--gridx}
+.gridbox>.scroll{scroll-timeline:--gridx x}
+.gridbox::after{content:"";position:absolute;top:0;right:0;bottom:0;width:30px;pointer-events:none;opacity:0;
+background:linear-gradient(to right,rgba(16,24,40,0),rgba(16,24,40,.16));animation:gridmore linear both;animation-timeline:--gridx}
+@keyframes gridmore{from{opacity:1}96%{opacity:1}to{opacity:0}}
+.grid{border-collapse:separate;border-spacing:0;--e1:100px;--e2:108px;--e3:116px}
+.grid th,.grid td{border:0;border-right:1px solid #fff;border-bottom:1px solid #fff}
+.grid .e1,.grid .e2,.grid .e3{position:sticky;z-index:1;white-space:normal;overflow-wrap:break-word}
+.grid thead .e1,.grid thead .e2,.grid thead .e3{z-index:2}
+.grid .e1{left:0;width:var(--e1);min-width:var(--e1);max-width:var(--e1)}
+.grid .e2{left:var(--e1);width:var(--e2);min-width:var(--e2);max-width:var(--e2)}
+.grid .e3{left:calc(var(--e1) + var(--e2));width:var(--e3);min-width:var(--e3);max-width:var(--e3);border-right:2px solid #c9d2dc}
 .grid thead th{background:#e9edf2;color:#2b3644;font-size:12px;font-weight:600;padding:5px 8px;text-align:center}
 .grid thead th.loader{font-size:13px;background:#dde3ea}
 .grid thead th.flags{font-family:var(--mono);font-size:11px;font-weight:500;max-width:150px;overflow-wrap:anywhere;line-height:1.3}
 .grid thead th.envh{text-align:left;vertical-align:bottom}
 .grid tbody th{background:#f1f4f7;text-align:left;font-weight:500;padding:4px 10px;white-space:nowrap;font-size:12.5px}
-.grid tbody th small{color:var(--muted);font-weight:400;margin-left:3px}
+.grid tbody th small{color:var(--muted);font-weight:400;margin-left:3px;white-space:nowrap}
 .grid tbody th.distro{font-weight:600}
-.grid td.cell{padding:0;position:relative;background:var(--bg);color:var(--ink);min-width:128px;height:50px}
-.grid td.cell a{display:flex;flex-direction:column;justify-content:center;align-items:center;gap:1px;height:100%;min-height:50px;padding:4px 15px;color:inherit;text-decoration:none;text-align:center}
+.grid td.cell{padding:0;position:relative;background:var(--bg);color:var(--ink);min-width:116px;height:48px}
+.grid td.cell a{display:flex;flex-direction:column;justify-content:center;align-items:center;gap:1px;height:100%;min-height:48px;padding:4px 10px;color:inherit;text-decoration:none;text-align:center}
 .grid td.cell a:hover,.grid td.cell a:focus-visible{outline:2px solid #1d4ed8;outline-offset:-2px}
 .grid td.cell .oc{font-weight:600;font-size:12px;white-space:nowrap}
 .grid td.cell .why{font-family:var(--mono);font-size:11px;opacity:.9;max-width:150px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
@@ -107,13 +129,14 @@ table{border-collapse:collapse}
 .grid td.cell.v-flaky .oc::after{content:"\\00a0~ flaky";color:var(--flaky);font-weight:700}
 .grid td.cell.v-skip{background-image:repeating-linear-gradient(135deg,transparent 0 6px,rgba(0,0,0,.035) 6px 12px)}
 .grid td.cell .reg{position:absolute;top:3px;right:5px;color:var(--fail);font-size:10px;font-weight:800;line-height:1}
-.grid td.none{background:#fafbfc;color:#c0c7d0;text-align:center;min-width:128px}
+.grid td.none{background:#fafbfc;color:#c0c7d0;text-align:center;min-width:116px}
 .grid td.cell.filtered{visibility:hidden}
 .grid .hidden{display:none}
 .envs td,.envs th{white-space:nowrap}
 .envs td.wrap{white-space:normal;max-width:420px}
 .envs .bad{color:var(--fail);font-weight:600}
 .envs .skip{color:var(--muted)}
+.envs tr.broken td{background:#fff5f5}
 .detail{border:1px solid var(--line);border-left:5px solid var(--ink);border-radius:8px;padding:12px 16px;margin:0 0 12px;background:#fff;scroll-margin-top:12px}
 .detail.v-fail{border-left-color:var(--fail)}
 .detail:target{box-shadow:0 0 0 3px #93c5fd}

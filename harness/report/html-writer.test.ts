@@ -18,6 +18,11 @@ function dataIsland(html: string): { axes: string[]; cells: { i: number; id: str
   return JSON.parse(match![1]!);
 }
 
+/** The text of the environments' <summary> overview. */
+function environmentsSummary(html: string): string {
+  return /<details class="panel environments"[^>]*><summary><h2>Environments<span class="sub">(.*?)<\/span><\/h2><\/summary>/.exec(html)![1]!;
+}
+
 describe('renderHtml', () => {
   const failing = makeCell({
     axes: { loader: 'c', flags: 'RTLD_LOCAL|RTLD_NOW' },
@@ -144,12 +149,65 @@ describe('renderHtml', () => {
     expect(table).toContain('>0123456789ab</td>');
     expect(table).toContain('build error');
     expect(table).toContain('E: Unable to locate package &lt;python3.99&gt;');
+    expect(environmentsSummary(page)).toContain('1 ran · 0 skipped · <span class="bad">1 build error</span>');
   });
 
-  it('renders the realistic fixture', () => {
+  it('puts the environments right after the summary cards and the failures, before the grid', () => {
+    const at = (page: string, marker: string) => {
+      expect(page).toContain(marker);
+      return page.indexOf(marker);
+    };
+    expect(at(html, 'class="cards"')).toBeLessThan(at(html, 'class="panel problems"'));
+    expect(at(html, 'class="panel problems"')).toBeLessThan(at(html, 'id="environments"'));
+    expect(at(html, 'id="environments"')).toBeLessThan(at(html, 'id="matrix"'));
+    expect(at(html, 'id="matrix"')).toBeLessThan(at(html, 'id="details"'));
+    const green = renderHtml(makeResults([makeCell()]));
+    expect(at(green, 'class="banner ok"')).toBeLessThan(at(green, 'id="environments"'));
+    expect(at(green, 'id="environments"')).toBeLessThan(at(green, 'class="grid"'));
+  });
+
+  it('folds the environments into a <details> with a one-line overview', () => {
+    // Two environments: few enough to show open. No script involved: <details> is plain HTML.
+    expect(html).toMatch(/<details class="panel environments" id="environments" open><summary><h2>Environments<span class="sub">/);
+    expect(environmentsSummary(html)).toBe('2 environments · 2 ran · 0 skipped · 0 build errors · Python 3.11.2 · NumPy 2.2.6');
+    // Many environments, all fine: closed; one build error among them: open again.
+    const distros = ['bullseye', 'bookworm', 'trixie', 'forky', 'sid'];
+    const many = makeResults(distros.map((distro) => makeCell({ axes: { distro } })));
+    many.environments[0]!.resolved = { ...many.environments[0]!.resolved, python: '3.9.2', numpy: '1.19.5' };
+    many.environments[4] = { ...many.environments[4]!, skipReason: 'no wheel', resolved: { python: '3.13.5' } };
+    const closed = renderHtml(many);
+    expect(closed).toMatch(/<details class="panel environments" id="environments"><summary>/);
+    expect(environmentsSummary(closed)).toBe('5 environments · 4 ran · 1 skipped · 0 build errors · Python 3.9.2, 3.11.2, 3.13.5 · NumPy 1.19.5, 2.2.6');
+    many.environments[2] = { ...many.environments[2]!, buildError: 'boom' };
+    expect(renderHtml(many)).toMatch(/<details class="panel environments" id="environments" open>/);
+  });
+
+  it('shortens long tool versions in the environment table, keeping the full text in a title', () => {
+    const page = renderHtml(makeResults([makeCell()], {
+      environments: [{ ...results.environments[0]!, resolved: { node: 'v18.20.4', rustc: 'rustc 1.85.0 (4d91de4e4 2025-02-17) (built from a source tarball)' } }],
+    }));
+    expect(page).toContain('<td>v18.20.4</td><td title="rustc 1.85.0 (4d91de4e4 2025-02-17) (built from a source tarball)">1.85.0</td>');
+  });
+
+  it('keeps the environment columns of a wide grid in view (sticky)', () => {
+    expect(html).toContain('<div class="gridbox"><div class="scroll"><table class="grid" id="grid-table">');
+    expect(html).toMatch(/<th class="distro e1" scope="row">bookworm<\/th><th class="e2">[^<]*<small>3\.11\.2<\/small><\/th><th class="e3">2\.2\.6<\/th>/);
+    expect(html).toMatch(/\.grid \.e1,\.grid \.e2,\.grid \.e3\{position:sticky/);
+  });
+
+  it('renders the real results of the default matrix and the sample with failures', () => {
     const real = readResultsFile(join(import.meta.dirname, 'fixtures', 'results.real.json'));
     const page = renderHtml(real);
     expect(page.match(/<td class="cell /g)).toHaveLength(real.cells.length);
+    expect(page.match(/<th class="flags"/g)).toHaveLength(14);
     expect(page).toContain('loader report (decoded)');
+    expect(page).toContain('class="banner ok"');
+    // 12 environments, 4 of which have no NumPy wheel: folded, with the overview in its summary.
+    expect(page).toMatch(/<details class="panel environments" id="environments"><summary>/);
+    expect(environmentsSummary(page)).toMatch(/^12 environments · 8 ran · 4 skipped · 0 build errors · Python 3\.9\.2, 3\.11\.2, .* · NumPy 1\.19\.5, /);
+    const sample = readResultsFile(join(import.meta.dirname, 'fixtures', 'results.sample.json'));
+    const samplePage = renderHtml(sample);
+    expect(samplePage.match(/<tr class="problem"/g)).toHaveLength(sample.summary.failed + sample.summary.flaky);
+    expect(samplePage.indexOf('id="problems"')).toBeLessThan(samplePage.indexOf('id="environments"'));
   });
 });

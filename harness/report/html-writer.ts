@@ -1,8 +1,9 @@
 // index.html: one self-contained page (inline CSS and JS, no fetches) that answers, top first,
-// "which cells broke and why", then shows the whole matrix as a heat map. Everything is rendered
-// here, so the page works with JavaScript off; the script (html-script.ts) only adds filters and
-// a dialog. All captured text is untrusted: it goes through sanitizeText and HTML escaping, and
-// a Content-Security-Policy with hashes of our own style and script backs that up.
+// "which cells broke and why" and "in which environments" (a folded table of resolved versions),
+// then shows the whole matrix as a heat map. Everything is rendered here, so the page works with
+// JavaScript off; the script (html-script.ts) only adds filters and a dialog. All captured text
+// is untrusted: it goes through sanitizeText and HTML escaping, and a Content-Security-Policy
+// with hashes of our own style and script backs that up.
 import { createHash } from 'node:crypto';
 import { formatChangeCounts } from '../results/diff.ts';
 import type { CellChange, ResultsDiff } from '../results/diff.ts';
@@ -139,17 +140,18 @@ function renderGrid(results: RunResults, changes: Map<string, CellChange>): stri
         actual && actual !== requested ? `${h(requested)}<small>${h(actual)}</small>` : h(requested);
       return (
         `<tr data-row="r${row}" title="${h(env.key)}">` +
-        `<th class="distro" scope="row">${h(env.distro)}</th>` +
-        `<th>${resolved(env.python, env.resolved.python)}</th>` +
-        `<th>${resolved(env.numpy, env.resolved.numpy)}</th>${cells}</tr>`
+        `<th class="distro e1" scope="row">${h(env.distro)}</th>` +
+        `<th class="e2">${resolved(env.python, env.resolved.python)}</th>` +
+        `<th class="e3">${resolved(env.numpy, env.resolved.numpy)}</th>${cells}</tr>`
       );
     })
     .join('\n');
+  // The environment columns stay put (sticky) when a wide grid scrolls sideways in its box.
   return (
-    `<div class="scroll"><table class="grid" id="grid-table">` +
-    `<thead><tr><th class="envh" rowspan="2">Distro</th><th class="envh" rowspan="2">Python</th>` +
-    `<th class="envh" rowspan="2">NumPy</th>${loaderHeader}</tr><tr>${flagsHeader}</tr></thead>` +
-    `<tbody>\n${rows}\n</tbody></table></div>`
+    `<div class="gridbox"><div class="scroll"><table class="grid" id="grid-table">` +
+    `<thead><tr><th class="envh e1" rowspan="2">Distro</th><th class="envh e2" rowspan="2">Python</th>` +
+    `<th class="envh e3" rowspan="2">NumPy</th>${loaderHeader}</tr><tr>${flagsHeader}</tr></thead>` +
+    `<tbody>\n${rows}\n</tbody></table></div></div>`
   );
 }
 
@@ -248,8 +250,42 @@ function envOf(results: RunResults, cell: CellResult): EnvironmentInfo {
   return results.environments.find((env) => env.key === cell.environment) ?? { key: cell.environment, distro, python, numpy, resolved: cell.resolved };
 }
 
+/** Environments fold open by themselves when they need attention or are few enough to read at a glance. */
+export const ENVIRONMENTS_OPEN_MAX = 4;
+
+const byVersion = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
+
+/** The one-line overview in the environments' <summary>: counts, then the versions actually resolved. */
+function environmentsOverview(groups: ReturnType<typeof groupByEnvironment>): string {
+  const envs = groups.map((group) => group.environment);
+  const buildErrors = envs.filter((env) => env.buildError).length;
+  const skipped = envs.filter((env) => !env.buildError && env.skipReason).length;
+  const ran = envs.length - buildErrors - skipped;
+  const versions = (pick: (env: EnvironmentInfo) => string | undefined) =>
+    [...new Set(envs.map(pick).filter((v): v is string => Boolean(v)))].sort(byVersion);
+  const python = versions((env) => env.resolved.python);
+  const numpy = versions((env) => env.resolved.numpy);
+  const parts = [
+    `${envs.length} ${envs.length === 1 ? 'environment' : 'environments'}`,
+    `${ran} ran`,
+    `${skipped} skipped`,
+    buildErrors ? `<span class="bad">${buildErrors} build ${buildErrors === 1 ? 'error' : 'errors'}</span>` : '0 build errors',
+    ...(python.length ? [`Python ${python.map((v) => h(v)).join(', ')}`] : []),
+    ...(numpy.length ? [`NumPy ${numpy.map((v) => h(v)).join(', ')}`] : []),
+  ];
+  return parts.join(' · ');
+}
+
+/** "rustc 1.85.0 (4d91de4e4 2025-02-17) (built from …)" -> "1.85.0"; the full text goes in a title. */
+function versionCell(text: string | undefined): string {
+  if (!text) return '<td>—</td>';
+  const short = text.replace(/^[a-z]+\s+(?=\d)/i, '').replace(/\s*\(.*$/, '') || text;
+  return short === text ? `<td>${h(text)}</td>` : `<td title="${h(text)}">${h(short)}</td>`;
+}
+
 function renderEnvironments(results: RunResults): string {
-  const rows = groupByEnvironment(results)
+  const groups = groupByEnvironment(results);
+  const rows = groups
     .map(({ environment: env, cells }) => {
       const failed = cells.filter((cell) => cell.verdict === 'fail').length;
       const status = env.buildError
@@ -260,18 +296,22 @@ function renderEnvironments(results: RunResults): string {
       const imageId = env.imageId?.replace(/^sha256:/, '').slice(0, 12);
       const cellsText = `${cells.length}${failed ? ` · <span class="bad">${failed} failed</span>` : ''}`;
       return (
-        `<tr><td><b>${h(env.distro)}</b> / ${h(env.python)} / ${h(env.numpy)}</td>` +
+        `<tr${env.buildError ? ' class="broken"' : env.skipReason ? ' class="skipped"' : ''}>` +
+        `<td><b>${h(env.distro)}</b> / ${h(env.python)} / ${h(env.numpy)}</td>` +
         `<td>${h(env.resolved.python ?? '—')}</td><td>${h(env.resolved.numpy ?? '—')}</td>` +
-        `<td>${h(env.resolved.node ?? '—')}</td><td>${h(env.resolved.rustc ?? '—')}</td><td>${h(env.resolved.os ?? '—')}</td>` +
+        `${versionCell(env.resolved.node)}${versionCell(env.resolved.rustc)}<td>${h(env.resolved.os ?? '—')}</td>` +
         `<td class="mono" title="${h([env.image, env.imageId].filter(Boolean).join('\n'))}">${h(imageId ?? '—')}</td>` +
         `<td>${env.buildMs === undefined ? '—' : h(formatDuration(env.buildMs))}</td><td>${cellsText}</td><td class="wrap">${status}</td></tr>`
       );
     })
     .join('\n');
+  // A <details>, so it folds with JavaScript off too: open when a build broke or there are few.
+  const open = groups.some(({ environment }) => environment.buildError) || groups.length <= ENVIRONMENTS_OPEN_MAX;
   return (
-    `<section class="panel" id="environments"><h2>Environments<span class="sub">distro × python × numpy, as resolved in each image</span></h2>` +
+    `<details class="panel environments" id="environments"${open ? ' open' : ''}>` +
+    `<summary><h2>Environments<span class="sub">${environmentsOverview(groups)}</span></h2></summary>` +
     `<div class="scroll"><table class="list envs"><thead><tr><th>Environment</th><th>Python</th><th>NumPy</th><th>Node</th><th>rustc</th><th>OS</th>` +
-    `<th>Image</th><th>Build</th><th>Cells</th><th>Status</th></tr></thead><tbody>\n${rows}\n</tbody></table></div></section>`
+    `<th>Image</th><th>Build</th><th>Cells</th><th>Status</th></tr></thead><tbody>\n${rows}\n</tbody></table></div></details>`
   );
 }
 
@@ -390,13 +430,13 @@ ${renderHeader(results)}
 ${results.interrupted ? `<div class="banner interrupted">⚠ This run was interrupted before every cell ran: ${total} cells have results, the matrix is incomplete.</div>` : ''}
 ${renderCards(results, diff)}
 ${renderProblems(results, changes) || (total > 0 && !results.interrupted ? `<div class="banner ok">✓ Every cell met its expectation.</div>` : '')}
+${renderEnvironments(results)}
 <section class="panel" id="matrix"><h2>Matrix<span class="sub">rows: environments · columns: loader × flags · click a cell for its output</span></h2>
 ${renderFilters(results, axes)}
 ${renderLegend(diff !== undefined)}
 ${renderGrid(results, changes)}
 </section>
 ${diff ? renderChanges(results, diff) : ''}
-${renderEnvironments(results)}
 <section id="details"><h2>Cell details</h2>
 ${details}
 </section>

@@ -48,6 +48,7 @@ export class ProgressReporter implements Reporter {
   }
 
   onEnvironmentReady(environment: EnvironmentInfo): void {
+    if (this.options.quiet && !environment.buildError) return;
     const what = environment.buildError
       ? this.paint('fail', `build failed: ${clean(firstLine(environment.buildError))}`)
       : environment.skipReason
