@@ -120,6 +120,23 @@ describe('dlmatrix run (real Docker)', () => {
     expect(left.stdout.trim()).toBe('');
   });
 
+  it('with --baseline marks what changed in the terminal, the JUnit properties and the report', async () => {
+    // A baseline in which one RTLD_LOCAL cell had loaded: today's undefined-symbol is a regression.
+    const baseline = readResults(out);
+    const changed = baseline.cells.find((c) => c.axes.flags.startsWith('RTLD_LOCAL') && c.axes.distro === 'trixie')!;
+    Object.assign(changed, { outcome: 'loaded', symbol: undefined, verdict: 'pass' });
+    const baselineFile = join(dir, 'baseline.json');
+    writeFileSync(baselineFile, JSON.stringify(baseline));
+
+    const compared = join(dir, 'compared');
+    const result = await dlmatrix(['run', '--config', matrix, '--out', compared, '--baseline', baselineFile, '--only', 'distro=trixie']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(new RegExp(`REGRESSION\\s+${changed.id.replace(/[|/.]/g, '\\$&')}: loaded`));
+    const junit = readFileSync(join(compared, 'junit.xml'), 'utf8');
+    expect(junit).toContain('.change" value="regression"');
+    expect(readFileSync(join(compared, 'index.html'), 'utf8')).toMatch(/Changes since baseline/i);
+  });
+
   it('runs two shards whose merge equals the unsharded run, cell for cell', async () => {
     const shards = [join(dir, 'shard-1'), join(dir, 'shard-2')];
     const [one, two] = await Promise.all(shards.map((shardOut, i) => dlmatrix(['run', '--config', matrix, '--out', shardOut, '--shard', `${i + 1}/2`])));

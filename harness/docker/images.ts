@@ -35,6 +35,15 @@ export interface BuiltImage {
   logFile?: string;
 }
 
+/** One image to build: its content-addressed tag and how to build it. */
+interface ImageSpec {
+  ref: string;
+  context: PreparedContext;
+  dockerfile: string;
+  buildArgs: Record<string, string>;
+  labels: Record<string, string>;
+}
+
 const TAG_HASH_LENGTH = 16;
 
 export class ImageBuilder {
@@ -94,25 +103,13 @@ export class ImageBuilder {
     });
   }
 
-  private async ensure(spec: {
-    ref: string;
-    context: PreparedContext;
-    dockerfile: string;
-    buildArgs: Record<string, string>;
-    labels: Record<string, string>;
-  }): Promise<BuiltImage> {
+  private async ensure(spec: ImageSpec): Promise<BuiltImage> {
     const existing = await this.client.inspectImage(spec.ref);
     if (existing) return { ref: spec.ref, id: existing.id, built: false, buildMs: 0 };
     return this.buildLimit(() => this.build(spec));
   }
 
-  private async build(spec: {
-    ref: string;
-    context: PreparedContext;
-    dockerfile: string;
-    buildArgs: Record<string, string>;
-    labels: Record<string, string>;
-  }): Promise<BuiltImage> {
+  private async build(spec: ImageSpec): Promise<BuiltImage> {
     if (this.options.signal?.aborted) throw new Error('not built: the run was interrupted');
     const started = Date.now();
     mkdirSync(this.options.logDir, { recursive: true });
