@@ -1,0 +1,54 @@
+// `python: "3.13"` for real: the distro's python3.13 package where it has one (the fixture is
+// built against it and NumPy comes as a wheel), a skipped cell with the reason where it has not.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { HARNESS_ROOT } from '../docker/build-context.ts';
+import type { RunResults } from '../results/types.ts';
+
+const execFileAsync = promisify(execFile);
+
+describe('a Python version other than the distro default (real Docker)', () => {
+  it('runs where the distro packages it and skips, with the reason, where it does not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dlmatrix-python-'));
+    writeFileSync(
+      join(dir, 'matrix.yaml'),
+      `fixture: ${join(HARNESS_ROOT, 'fixtures', 'pyo3-numpy')}
+matrix:
+  distro: [bookworm, forky]
+  python: ["3.13"]
+  numpy: [system, "2.2.6"]
+  loader: [c]
+  flags: ["RTLD_LOCAL|RTLD_NOW", "RTLD_GLOBAL|RTLD_NOW", linked]
+expect:
+  - when: {flags: "RTLD_LOCAL*"}
+    outcome: undefined-symbol
+  - outcome: loaded
+`,
+    );
+    await execFileAsync('node', [join(HARNESS_ROOT, 'bin', 'dlmatrix.mjs'), 'run', '--config', join(dir, 'matrix.yaml'), '--out', dir], {
+      maxBuffer: 64 << 20,
+      env: { ...process.env, CI: 'true' },
+    });
+    const results: RunResults = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+    const cells = (distro: string, numpy: string) => results.cells.filter((c) => c.axes.distro === distro && c.axes.numpy === numpy);
+
+    // bookworm ships only Python 3.11.
+    for (const cell of [...cells('bookworm', 'system'), ...cells('bookworm', '2.2.6')]) {
+      expect(cell).toMatchObject({ outcome: 'skipped', reason: 'this distro has no Python 3.13 package (python3.13-dev)' });
+    }
+    // forky's python3-numpy is built for its default Python only.
+    for (const cell of cells('forky', 'system')) {
+      expect(cell.outcome).toBe('skipped');
+      expect(cell.reason).toMatch(/python3-numpy is built for the distro's default python3 only|no Python 3.13 package/);
+    }
+    // Where forky has python3.13, the fixture really embeds it.
+    for (const cell of cells('forky', '2.2.6').filter((c) => c.outcome !== 'skipped')) {
+      expect(cell.resolved).toMatchObject({ python: expect.stringMatching(/^3\.13\./), numpy: '2.2.6' });
+      expect(cell.outcome).toBe(cell.axes.flags.startsWith('RTLD_LOCAL') ? 'undefined-symbol' : 'loaded');
+    }
+  });
+});
