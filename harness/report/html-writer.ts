@@ -220,9 +220,11 @@ function renderProblems(results: RunResults, changes: Map<string, CellChange>): 
   );
 }
 
-/** CellResult keeps only the final attempt, so a flaky cell's failures are counted, not shown. */
+/** What a flaky cell's earlier attempts gave (older results files only counted them). */
 const flakyNote = (cell: CellResult) =>
-  `failed ${Math.max(1, cell.attempts - 1)} of ${cell.attempts} attempts, then ${outcomeWithCause(cell)} on retry`;
+  cell.previousAttempts?.length
+    ? `${cell.previousAttempts.map(outcomeWithCause).join(', then ')}, then ${outcomeWithCause(cell)} on retry`
+    : `failed ${Math.max(1, cell.attempts - 1)} of ${cell.attempts} attempts, then ${outcomeWithCause(cell)} on retry`;
 
 function renderChanges(results: RunResults, diff: ResultsDiff): string {
   const indexOf = new Map(results.cells.map((cell, i) => [cell.id, i]));

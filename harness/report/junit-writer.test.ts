@@ -108,6 +108,24 @@ describe('renderJUnit', () => {
     expect(xpath(xml, `string(${flaky}/flakyFailure/stackTrace)`)).toContain('rerun:');
   });
 
+  it('writes one flakyFailure per earlier attempt with what it gave (Surefire convention), still valid', () => {
+    const cell = makeCell({
+      verdict: 'flaky',
+      attempts: 3,
+      previousAttempts: [
+        { outcome: 'crash', signal: 'SIGSEGV', exitCode: 139, reason: 'the loader was killed by SIGSEGV' },
+        { outcome: 'timeout', exitCode: 124 },
+      ],
+    });
+    const doc = renderJUnit(makeResults([cell]));
+    expect(validate(doc).ok).toBe(true);
+    expect(xpath(doc, 'count(//testcase/flakyFailure)')).toBe('2');
+    expect(xpath(doc, 'string(//testcase/flakyFailure[1]/@message)')).toBe('crash SIGSEGV, then passed with loaded');
+    expect(xpath(doc, 'string(//testcase/flakyFailure[2]/@type)')).toBe('timeout');
+    expect(xpath(doc, 'string(//testcase/flakyFailure[1]/stackTrace)')).toContain('attempt 1 of 3: crash SIGSEGV');
+    expect(xpath(doc, 'string(/testsuites/@failures)')).toBe('0');
+  });
+
   it('keeps captured output in system-out and system-err, escaped', () => {
     const testcase = '//testcase[@name="c RTLD_LOCAL|RTLD_NOW"]';
     expect(xpath(xml, `string(${testcase}/system-out)`)).toBe('probe said <no> & "failed" ]]> here');

@@ -89,15 +89,20 @@ function renderTestcase(cell: CellResult, classname: string, matrixFile: string,
   } else if (cell.verdict === 'skip') {
     children.push(element('skipped', { message: cell.reason ?? cell.outcome }));
   } else if (cell.verdict === 'flaky') {
-    // CellResult keeps only the final attempt, so the failed attempts are described, not quoted.
+    // Surefire's convention: the test passed, and each earlier failed attempt is a flakyFailure.
     const failed = Math.max(1, cell.attempts - 1);
-    children.push(
-      element(
-        'flakyFailure',
-        { message: `failed ${failed} of ${cell.attempts} attempts, then passed with ${outcomeWithCause(cell)}`, type: 'flaky' },
-        element('stackTrace', {}, text(explainCell(cell, matrixFile, change))),
-      ),
-    );
+    const earlier = cell.previousAttempts?.length ? cell.previousAttempts : [undefined];
+    for (const [i, attempt] of earlier.entries()) {
+      const what = attempt ? outcomeWithCause(attempt) : `failed ${failed} of ${cell.attempts} attempts`;
+      const detail = attempt ? `attempt ${i + 1} of ${cell.attempts}: ${what}${attempt.reason ? `\nreason:    ${attempt.reason}` : ''}\n` : '';
+      children.push(
+        element(
+          'flakyFailure',
+          { message: `${what}, then passed with ${outcomeWithCause(cell)}`, type: attempt?.outcome ?? 'flaky' },
+          element('stackTrace', {}, text(`${detail}${explainCell(cell, matrixFile, change)}`)),
+        ),
+      );
+    }
   }
   if (cell.output.stdout) children.push(element('system-out', {}, text(cell.output.stdout)));
   if (cell.output.stderr) children.push(element('system-err', {}, text(cell.output.stderr)));

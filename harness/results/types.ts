@@ -54,11 +54,21 @@ export interface CellResult {
   durationMs: number;
   /** How many times the cell ran (more than 1 only with retries). */
   attempts: number;
+  /** With retries: what the earlier, failed attempts gave, oldest first (for flaky cells). */
+  previousAttempts?: AttemptSummary[];
   /** The command executed in the container, if any. */
   command?: string[];
   exitCode?: number | null;
   /** Everything the loader printed (untrusted text). */
   output: { stdout: string; stderr: string };
+}
+
+export interface AttemptSummary {
+  outcome: Outcome;
+  symbol?: string;
+  signal?: string;
+  reason?: string;
+  exitCode?: number | null;
 }
 
 export interface EnvironmentInfo {

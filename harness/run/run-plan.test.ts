@@ -129,7 +129,7 @@ describe('runPlan', () => {
     const engine = new FakeEngine();
     engine.respond = (_cmd, attempt) => (attempt === 1 ? { exitCode: 139, stdout: '' } : { stdout: probeLine(true) });
     const { cells } = await runPlan(planFromCells([cell('bookworm', 'c', 'linked', ['loaded'])]), { client: engine, images: images(), reporter: noReporter }, settings({ retries: 2 }));
-    expect(cells[0]).toMatchObject({ outcome: 'loaded', verdict: 'flaky', attempts: 2 });
+    expect(cells[0]).toMatchObject({ outcome: 'loaded', verdict: 'flaky', attempts: 2, previousAttempts: [{ outcome: 'crash', signal: 'SIGSEGV', exitCode: 139 }] });
   });
 
   it('reports an in-container timeout (exit 124) as timeout', async () => {

@@ -7,7 +7,7 @@ import { LABELS } from '../docker/labels.ts';
 import type { BuiltImage } from '../docker/images.ts';
 import type { PlannedCell, PlannedEnvironment, Plan } from '../plan/plan.ts';
 import type { Reporter } from '../report/reporter.ts';
-import type { CellResult, EnvironmentInfo } from '../results/types.ts';
+import type { AttemptSummary, CellResult, EnvironmentInfo } from '../results/types.ts';
 import { classify } from '../verdict/classify.ts';
 import { judge } from '../verdict/judge.ts';
 import { notRunResult } from './cell-result.ts';
@@ -160,7 +160,7 @@ export async function runPlan(
     const command = withTimeout(invocation.command, settings.timeoutSeconds);
     const started = Date.now();
     let attempts = 0;
-    let failedBefore = false;
+    const previousAttempts: AttemptSummary[] = [];
     for (;;) {
       attempts += 1;
       const exec = await deps.client.exec(containerId, {
@@ -172,10 +172,11 @@ export async function runPlan(
       const verdictOf = classify({ ...exec, timedOut });
       let verdict = judge(verdictOf.outcome, cell.expected);
       if (verdict === 'fail' && attempts <= settings.retries && !stopped) {
-        failedBefore = true;
+        const { outcome, symbol, signal, reason } = verdictOf;
+        previousAttempts.push({ outcome, symbol, signal, reason, exitCode: exec.exitCode });
         continue;
       }
-      if (verdict === 'pass' && failedBefore) verdict = 'flaky';
+      if (verdict === 'pass' && previousAttempts.length > 0) verdict = 'flaky';
       return {
         id: cell.id,
         axes: cell.axes,
@@ -189,6 +190,7 @@ export async function runPlan(
         verdict,
         durationMs: Date.now() - started,
         attempts,
+        ...(previousAttempts.length > 0 && { previousAttempts }),
         command,
         exitCode: exec.exitCode,
         output: { stdout: exec.stdout, stderr: exec.stderr },
