@@ -38,7 +38,7 @@ export class ProgressReporter implements Reporter {
 
   onBegin(run: PlannedRun): void {
     this.total = run.totalCells;
-    this.print(`dlmatrix: ${run.totalCells} cells in ${run.environments} environments from ${run.matrixFile}`);
+    this.print(`dlmatrix: ${plural(run.totalCells, 'cell')} in ${plural(run.environments, 'environment')} from ${run.matrixFile}`);
   }
 
   onLog(line: string): void {
@@ -113,6 +113,10 @@ export class ProgressReporter implements Reporter {
   private paint(kind: Verdict | 'dim', text: string): string {
     return this.color ? `\x1b[${COLORS[kind]}m${text}\x1b[0m` : text;
   }
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 /** Text from containers is untrusted: no escape sequences, one line. */
