@@ -66,9 +66,18 @@ export class BaseImageResolver {
     const dir = mkdtempSync(join(tmpdir(), `dlmatrix-rootfs-${suite}-`));
     try {
       await this.bootstrap(suite, dir, this.log);
-      const tar = spawn('tar', ['-C', dir, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const tar = spawn('tar', ['-C', dir, '-c', '.'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let tarErrors = '';
+      tar.stderr.on('data', (chunk: Buffer) => (tarErrors += chunk));
+      const tarExit = new Promise<number | null>((resolve, reject) => tar.on('error', reject).on('close', resolve));
       const ref = bootstrappedImage(suite);
       await this.client.importImage(tar.stdout, ref, { [LABELS.managed]: 'true', [LABELS.stage]: 'base', [LABELS.distro]: suite });
+      // A tar that failed midway would have imported a truncated root filesystem.
+      const code = await tarExit;
+      if (code !== 0) {
+        await this.client.removeImage(ref);
+        throw new Error(`archiving the ${suite} root filesystem failed (tar exit ${code}): ${tarErrors.trim()}`);
+      }
       const imported = await this.client.inspectImage(ref);
       if (!imported) throw new Error(`import of ${ref} produced no image`);
       return { ref, id: imported.id, source: 'bootstrapped' };

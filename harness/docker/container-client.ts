@@ -43,6 +43,7 @@ export interface ContainerClient {
   pullImage(ref: string): Promise<void>;
   /** Imports a root filesystem tarball as an image (what `docker import` does). */
   importImage(rootfsTar: Readable, ref: string, labels: Labels): Promise<void>;
+  removeImage(ref: string): Promise<void>;
   /** Streams build output lines to onLine; rejects with BuildFailedError on failure. */
   buildImage(request: BuildRequest, onLine: (line: string) => void): Promise<void>;
   /** Starts a long-lived container that idles until removed; returns its id. */

@@ -66,6 +66,14 @@ export class DockerodeClient implements ContainerClient {
     await this.follow(stream, () => {});
   }
 
+  async removeImage(ref: string): Promise<void> {
+    try {
+      await this.docker.getImage(ref).remove({ force: true });
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+    }
+  }
+
   async buildImage(request: BuildRequest, onLine: (line: string) => void): Promise<void> {
     const tail: string[] = [];
     const keep = (line: string) => {

@@ -29,6 +29,7 @@ class FakeEngine implements ContainerClient {
   }
   async pullImage() {}
   async importImage() {}
+  async removeImage() {}
   async buildImage() {}
   async startContainer(image: string) {
     this.started.push(image);

@@ -1,0 +1,71 @@
+// The order in which a base image is found, on a container-engine double (the real path,
+// debootstrap and import included, runs in the Docker tests on machines without a registry).
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { BaseImageResolver } from './base-image.ts';
+import type { ContainerClient, ImageInfo } from './container-client.ts';
+
+class Engine {
+  images = new Map<string, ImageInfo>();
+  pulls: string[] = [];
+  imports: Array<{ ref: string; labels: Record<string, string> }> = [];
+  registryAnswers = false;
+  client = {
+    inspectImage: async (ref: string) => this.images.get(ref),
+    pullImage: async (ref: string) => {
+      this.pulls.push(ref);
+      if (!this.registryAnswers) throw new Error('lookup registry-1.docker.io: no such host');
+      this.images.set(ref, { id: `sha256:pulled-${ref}`, labels: {} });
+    },
+    importImage: async (tar: Readable, ref: string, labels: Record<string, string>) => {
+      tar.resume();
+      this.imports.push({ ref, labels });
+      this.images.set(ref, { id: `sha256:imported-${ref}`, labels });
+    },
+  } as unknown as ContainerClient;
+}
+
+const noBootstrap = async () => {
+  throw new Error('must not bootstrap');
+};
+
+describe('BaseImageResolver', () => {
+  it('uses a local debian:SUITE-slim first, without pulling', async () => {
+    const engine = new Engine();
+    engine.images.set('debian:bookworm-slim', { id: 'sha256:local', labels: {} });
+    expect(await new BaseImageResolver(engine.client, () => {}, undefined, noBootstrap).resolve('bookworm')).toEqual({
+      ref: 'debian:bookworm-slim',
+      id: 'sha256:local',
+      source: 'local',
+    });
+    expect(engine.pulls).toEqual([]);
+  });
+
+  it('reuses an image it bootstrapped before', async () => {
+    const engine = new Engine();
+    engine.images.set('dlmatrix/base:trixie', { id: 'sha256:earlier', labels: {} });
+    expect((await new BaseImageResolver(engine.client, () => {}, undefined, noBootstrap).resolve('trixie')).source).toBe('local');
+  });
+
+  it('pulls debian:SUITE-slim where a registry answers', async () => {
+    const engine = new Engine();
+    engine.registryAnswers = true;
+    const base = await new BaseImageResolver(engine.client, () => {}, undefined, noBootstrap).resolve('bookworm');
+    expect(base).toMatchObject({ ref: 'debian:bookworm-slim', source: 'pulled' });
+  });
+
+  it('bootstraps and imports, labelled, when no registry answers, once per suite', async () => {
+    const engine = new Engine();
+    const bootstrapped: string[] = [];
+    const log: string[] = [];
+    const resolver = new BaseImageResolver(engine.client, (line) => log.push(line), undefined, async (suite) => {
+      bootstrapped.push(suite);
+    });
+    const [a, b] = await Promise.all([resolver.resolve('forky'), resolver.resolve('forky')]);
+    expect(a).toEqual(b);
+    expect(a).toMatchObject({ ref: 'dlmatrix/base:forky', source: 'bootstrapped' });
+    expect(bootstrapped).toEqual(['forky']);
+    expect(engine.imports[0].labels).toMatchObject({ 'dev.dlmatrix.managed': 'true', 'dev.dlmatrix.stage': 'base' });
+    expect(log.join('\n')).toMatch(/pull of debian:forky-slim failed .*bootstrapping forky from the host's Debian mirror/);
+  });
+});
