@@ -1,10 +1,11 @@
 // The CLI contract without Docker: help, usage errors (2), matrix errors with positions (2),
 // no engine (3), and `plan` output.
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EngineUnavailableError, type ContainerClient } from '../docker/container-client.ts';
+import { makeCell, makeResults } from '../test-support/make-results.ts';
 import { main } from './main.ts';
 import { runCommand } from './run-command.ts';
 
@@ -92,5 +93,36 @@ describe('dlmatrix CLI', () => {
     const matrix = JSON.parse(stdout);
     expect(matrix.include.map((e: { shard: string }) => e.shard)).toEqual(['1/3', '2/3', '3/3']);
     expect(matrix.include.reduce((n: number, e: { cells: number }) => n + e.cells, 0)).toBe(8);
+  });
+
+  it('diff lists regressions first and exits 1 when there is one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dlmatrix-diff-'));
+    const before = makeCell({ axes: { distro: 'trixie', python: 'system', numpy: 'system', loader: 'c', flags: 'RTLD_GLOBAL|RTLD_NOW' } });
+    const after = { ...before, outcome: 'undefined-symbol' as const, symbol: 'PyObject_SelfIter', verdict: 'fail' as const };
+    writeFileSync(join(dir, 'old.json'), JSON.stringify(makeResults([before])));
+    writeFileSync(join(dir, 'new.json'), JSON.stringify(makeResults([after])));
+    expect(await main(['diff', join(dir, 'old.json'), join(dir, 'new.json')])).toBe(1);
+    expect(stdout).toMatch(/REGRESSION\s+trixie\/py-system\/np-system\/c\/RTLD_GLOBAL\|RTLD_NOW/);
+    stdout = '';
+    expect(await main(['diff', join(dir, 'old.json'), join(dir, 'old.json')])).toBe(0);
+    expect(await main(['diff', join(dir, 'old.json')])).toBe(2);
+  });
+
+  it('merge writes one results.json, junit.xml and index.html from shard folders; a bad file is exit 2 naming it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dlmatrix-merge-'));
+    const a = makeCell({ axes: { distro: 'bookworm', python: 'system', numpy: 'system', loader: 'c', flags: 'linked' } });
+    const b = makeCell({ axes: { distro: 'trixie', python: 'system', numpy: 'system', loader: 'c', flags: 'linked' } });
+    for (const [name, cell] of [['s1', a], ['s2', b]] as const) {
+      mkdirSync(join(dir, name));
+      writeFileSync(join(dir, name, 'results.json'), JSON.stringify(makeResults([cell], { matrixFile: join(dir, 'absent.yaml') })));
+    }
+    const out = join(dir, 'merged');
+    expect(await main(['merge', join(dir, 's1'), join(dir, 's2'), '--out', out])).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')).cells).toHaveLength(2);
+    expect(existsSync(join(out, 'junit.xml')) && existsSync(join(out, 'index.html'))).toBe(true);
+
+    writeFileSync(join(dir, 'bad.json'), '{"schemaVersion": 1, "cells": "nope"}');
+    expect(await main(['merge', join(dir, 'bad.json'), '--out', out])).toBe(2);
+    expect(stderr).toContain('bad.json');
   });
 });
