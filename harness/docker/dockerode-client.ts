@@ -49,7 +49,7 @@ export class DockerodeClient implements ContainerClient {
       const info = await this.docker.getImage(ref).inspect();
       return { id: info.Id, labels: info.Config?.Labels ?? {} };
     } catch (err) {
-      if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+      if (isNotFound(err)) return undefined;
       throw err;
     }
   }
@@ -70,7 +70,7 @@ export class DockerodeClient implements ContainerClient {
     try {
       await this.docker.getImage(ref).remove({ force: true });
     } catch (err) {
-      if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+      if (!isNotFound(err)) throw err;
     }
   }
 
@@ -148,7 +148,7 @@ export class DockerodeClient implements ContainerClient {
     try {
       await this.docker.getContainer(containerId).remove({ force: true });
     } catch (err) {
-      if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+      if (!isNotFound(err)) throw err;
     }
   }
 
@@ -178,6 +178,11 @@ export class DockerodeClient implements ContainerClient {
       );
     });
   }
+}
+
+/** The engine answers 404 for a missing image or container: for removals that is success. */
+function isNotFound(err: unknown): boolean {
+  return (err as { statusCode?: number })?.statusCode === 404;
 }
 
 function splitRef(ref: string): [string, string] {

@@ -27,6 +27,7 @@ export interface Plan {
   environments: PlannedEnvironment[];
 }
 
+/** `combinations` come from matrixCombinations, which never repeats one. */
 export function buildPlan(config: MatrixConfig, combinations: Combination[]): Plan {
   const cells = combinations.map((combination): PlannedCell => {
     const axes = combination as CellAxes;
@@ -38,7 +39,7 @@ export function buildPlan(config: MatrixConfig, combinations: Combination[]): Pl
       expected: expectedOutcomes(config.expect, axes),
     };
   });
-  return planFromCells(dedupe(cells));
+  return planFromCells(cells);
 }
 
 /** Groups cells by environment, keeping first-appearance order (also used after filtering). */
@@ -54,10 +55,4 @@ export function planFromCells(cells: PlannedCell[]): Plan {
     environment.cells.push(cell);
   }
   return { cells, environments: [...environments.values()] };
-}
-
-/** Include entries can recreate an existing combination; run it once. */
-function dedupe(cells: PlannedCell[]): PlannedCell[] {
-  const seen = new Set<string>();
-  return cells.filter((cell) => !seen.has(cell.id) && seen.add(cell.id));
 }

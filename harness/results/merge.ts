@@ -28,7 +28,9 @@ export function mergeResults(parts: RunResults[], order: string[] = []): MergeOu
   const position = new Map(order.map((id, i) => [id, i]));
   const rank = (id: string) => position.get(id) ?? Number.MAX_SAFE_INTEGER;
   const merged = [...cells.values()].sort((a, b) => rank(a.id) - rank(b.id) || a.id.localeCompare(b.id));
-  const usedEnvironments = new Set(merged.map((cell) => cell.environment));
+  // Environments in the order of their first cell; ones no merged cell uses are dropped.
+  const firstCell = new Map<string, number>();
+  merged.forEach((cell, i) => firstCell.has(cell.environment) || firstCell.set(cell.environment, i));
   const startedAt = parts.map((p) => p.startedAt).sort()[0];
   const finishedAt = parts.map((p) => p.finishedAt).sort().at(-1)!;
   return {
@@ -41,14 +43,10 @@ export function mergeResults(parts: RunResults[], order: string[] = []): MergeOu
       interrupted: parts.some((p) => p.interrupted),
       shard: undefined,
       environments: [...environments.values()]
-        .filter((e) => usedEnvironments.has(e.key))
-        .sort((a, b) => Math.min(...cellRanks(a.key)) - Math.min(...cellRanks(b.key))),
+        .filter((e) => firstCell.has(e.key))
+        .sort((a, b) => firstCell.get(a.key)! - firstCell.get(b.key)!),
       cells: merged,
       summary: summarize(merged),
     },
   };
-
-  function cellRanks(environment: string): number[] {
-    return merged.flatMap((cell, i) => (cell.environment === environment ? [i] : []));
-  }
 }

@@ -8,23 +8,23 @@ const NODE_LOADER = '/opt/dlmatrix/loaders/node/loader.mjs';
 
 export type LoaderInvocation = { command: string[] } | { skip: string };
 
+/** Native loaders: a dlopen() executable and one linked against the fixture at build time. */
+const NATIVE_LOADERS: Record<string, { dlopen: string; linked: string }> = {
+  c: { dlopen: `${BIN}/loader-c`, linked: `${BIN}/loader-c-linked` },
+  rust: { dlopen: `${BIN}/loader-rust`, linked: `${BIN}/loader-rust-linked` },
+};
+
 export function loaderCommand(loader: string, mode: LoadMode, imports: string[], facts: EnvironmentFacts): LoaderInvocation {
   const modules = imports.join(',');
   const flags = mode.kind === 'dlopen' ? mode.flags.join('|') : '';
-  switch (loader) {
-    case 'c':
-      return { command: mode.kind === 'linked' ? [`${BIN}/loader-c-linked`, modules] : [`${BIN}/loader-c`, FIXTURE_LIBRARY, flags, modules] };
-    case 'rust':
-      return {
-        command: mode.kind === 'linked' ? [`${BIN}/loader-rust-linked`, modules] : [`${BIN}/loader-rust`, FIXTURE_LIBRARY, flags, modules],
-      };
-    case 'node':
-      if (facts.unavailableNode) return { skip: facts.unavailableNode };
-      if (mode.kind === 'linked') return { skip: 'Node.js cannot link a library at build time: koffi always loads it at run time' };
-      return { command: ['node', NODE_LOADER, FIXTURE_LIBRARY, flags, modules] };
-    default:
-      return { skip: `unknown loader "${loader}"` };
+  const native = NATIVE_LOADERS[loader];
+  if (native) return { command: mode.kind === 'linked' ? [native.linked, modules] : [native.dlopen, FIXTURE_LIBRARY, flags, modules] };
+  if (loader === 'node') {
+    if (facts.unavailableNode) return { skip: facts.unavailableNode };
+    if (mode.kind === 'linked') return { skip: 'Node.js cannot link a library at build time: koffi always loads it at run time' };
+    return { command: ['node', NODE_LOADER, FIXTURE_LIBRARY, flags, modules] };
   }
+  return { skip: `unknown loader "${loader}"` };
 }
 
 /** Runs the loader under coreutils `timeout`, which kills it (TERM, then KILL) and exits 124. */
