@@ -1,9 +1,7 @@
 // `dlmatrix merge DIR...`: one results.json, junit.xml and index.html from the shards' results.
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { HtmlReporter } from '../report/html-reporter.ts';
-import { JsonReporter } from '../report/json-reporter.ts';
-import { JUnitReporter } from '../report/junit-reporter.ts';
+import { fileReporters } from '../report/file-reporters.ts';
 import { Multiplexer } from '../report/multiplexer.ts';
 import { mergeResults } from '../results/merge.ts';
 import { readResultsFile } from '../results/results-file.ts';
@@ -50,11 +48,7 @@ export async function mergeCommand(argv: string[]): Promise<number> {
   const outDir = resolve(values.out!);
   mkdirSync(outDir, { recursive: true });
   const baseline = values.baseline ? readResultsFile(values.baseline) : undefined;
-  const reporter = new Multiplexer([
-    new JsonReporter(join(outDir, 'results.json')),
-    new JUnitReporter(join(outDir, 'junit.xml'), { baseline }),
-    new HtmlReporter(join(outDir, 'index.html'), { baseline }),
-  ]);
+  const reporter = new Multiplexer(fileReporters(outDir, { baseline }));
   await reporter.onEnd(results);
   const s = results.summary;
   process.stderr.write(`merged ${parts.length} results: ${s.total} cells, ${s.passed} passed, ${s.failed} failed, ${s.flaky} flaky, ${s.skipped} skipped -> ${values.out}\n`);

@@ -7,9 +7,7 @@ import { EngineUnavailableError, type ContainerClient } from '../docker/containe
 import { DockerodeClient } from '../docker/dockerode-client.ts';
 import { ImageBuilder } from '../docker/images.ts';
 import type { MatrixOptions } from '../matrix/types.ts';
-import { HtmlReporter } from '../report/html-reporter.ts';
-import { JsonReporter } from '../report/json-reporter.ts';
-import { JUnitReporter } from '../report/junit-reporter.ts';
+import { fileReporters } from '../report/file-reporters.ts';
 import { Multiplexer } from '../report/multiplexer.ts';
 import { ProgressReporter } from '../report/progress-reporter.ts';
 import { readResultsFile, summarize } from '../results/results-file.ts';
@@ -98,12 +96,7 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
 
   const outDir = resolve(values.out!);
   mkdirSync(outDir, { recursive: true });
-  const reporter = new Multiplexer([
-    progress,
-    new JsonReporter(join(outDir, 'results.json')),
-    new JUnitReporter(join(outDir, 'junit.xml'), { baseline }),
-    new HtmlReporter(join(outDir, 'index.html'), { baseline }),
-  ]);
+  const reporter = new Multiplexer([progress, ...fileReporters(outDir, { baseline })]);
   const runId = `${Date.now().toString(36)}-${process.pid}`;
   const workDir = mkdtempSync(join(tmpdir(), 'dlmatrix-'));
   const controller = new AbortController();
