@@ -1,25 +1,11 @@
 // Build failures for real: one environment that cannot be built must not stop the others, and
 // its cells must say why (the end of the build log), with exit code 1.
-import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { HARNESS_ROOT } from '../docker/build-context.ts';
-import type { RunResults } from '../results/types.ts';
-
-const execFileAsync = promisify(execFile);
-
-async function dlmatrix(args: string[]): Promise<{ code: number; stderr: string }> {
-  try {
-    const { stderr } = await execFileAsync('node', [join(HARNESS_ROOT, 'bin', 'dlmatrix.mjs'), ...args], { maxBuffer: 64 << 20, env: { ...process.env, CI: 'true' } });
-    return { code: 0, stderr };
-  } catch (err) {
-    const e = err as { code: number; stderr: string };
-    return { code: e.code, stderr: e.stderr };
-  }
-}
+import { readResults, runCli as dlmatrix } from '../test-support/run-cli.ts';
 
 function matrix(dir: string, fixture: string, distros: string[]): string {
   const file = join(dir, 'matrix.yaml');
@@ -43,7 +29,7 @@ describe('build errors (real Docker)', () => {
     const config = matrix(dir, join(HARNESS_ROOT, 'fixtures', 'pyo3-numpy'), ['bookworm', 'nosuchsuite']);
     const run = await dlmatrix(['run', '--config', config, '--out', join(dir, 'out')]);
     expect(run.code, run.stderr).toBe(1);
-    const results: RunResults = JSON.parse(readFileSync(join(dir, 'out', 'results.json'), 'utf8'));
+    const results = readResults(join(dir, 'out'));
     const byDistro = (distro: string) => results.cells.filter((c) => c.axes.distro === distro);
     expect(byDistro('bookworm').map((c) => c.outcome)).toEqual(['loaded', 'loaded']);
     for (const cell of byDistro('nosuchsuite')) {
@@ -60,7 +46,7 @@ describe('build errors (real Docker)', () => {
     writeFileSync(join(fixture, 'src', 'lib.rs'), `${readFileSync(join(fixture, 'src', 'lib.rs'), 'utf8')}\nfn broken() -> u32 { "not a number" }\n`);
     const run = await dlmatrix(['run', '--config', matrix(dir, fixture, ['bookworm']), '--out', join(dir, 'out')]);
     expect(run.code, run.stderr).toBe(1);
-    const results: RunResults = JSON.parse(readFileSync(join(dir, 'out', 'results.json'), 'utf8'));
+    const results = readResults(join(dir, 'out'));
     for (const cell of results.cells) {
       expect(cell.outcome).toBe('build-error');
       expect(cell.reason).toContain('mismatched types');

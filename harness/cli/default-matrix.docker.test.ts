@@ -1,28 +1,20 @@
 // The README's first command, for real: `dlmatrix run` on the repository's default matrix.yaml.
 // Every RTLD_LOCAL cell must be undefined-symbol, every RTLD_GLOBAL and linked cell loaded, and
 // any other cell skipped with a reason (a combination that cannot exist).
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { HARNESS_ROOT } from '../docker/build-context.ts';
-import type { RunResults } from '../results/types.ts';
-
-const run = promisify(execFile);
+import { readResults, runCli } from '../test-support/run-cli.ts';
 
 describe('the default matrix.yaml (real Docker)', () => {
   it('exits 0 with the verdicts the README promises', async () => {
     const out = mkdtempSync(join(tmpdir(), 'dlmatrix-default-'));
-    const result = await run('node', [join(HARNESS_ROOT, 'bin', 'dlmatrix.mjs'), 'run', '--out', out], {
-      cwd: HARNESS_ROOT,
-      maxBuffer: 256 * 1024 * 1024,
-      env: { ...process.env, CI: 'true' },
-    }).catch((err) => err as { code: number; stdout: string; stderr: string });
-    expect('code' in result ? result.code : 0, 'stderr' in result ? result.stderr.slice(-4000) : '').toBe(0);
+    const result = await runCli(['run', '--out', out], { cwd: HARNESS_ROOT });
+    expect(result.code, result.stderr.slice(-4000)).toBe(0);
 
-    const results: RunResults = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    const results = readResults(out);
     expect(results.cells.length).toBeGreaterThan(100);
     let ran = 0;
     for (const cell of results.cells) {

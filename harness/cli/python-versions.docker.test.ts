@@ -1,15 +1,11 @@
 // `python: "3.13"` for real: the distro's python3.13 package where it has one (the fixture is
 // built against it and NumPy comes as a wheel), a skipped cell with the reason where it has not.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { HARNESS_ROOT } from '../docker/build-context.ts';
-import type { RunResults } from '../results/types.ts';
-
-const execFileAsync = promisify(execFile);
+import { readResults, runCli } from '../test-support/run-cli.ts';
 
 describe('a Python version other than the distro default (real Docker)', () => {
   it('runs where the distro packages it and skips, with the reason, where it does not', async () => {
@@ -29,11 +25,9 @@ expect:
   - outcome: loaded
 `,
     );
-    await execFileAsync('node', [join(HARNESS_ROOT, 'bin', 'dlmatrix.mjs'), 'run', '--config', join(dir, 'matrix.yaml'), '--out', dir], {
-      maxBuffer: 64 << 20,
-      env: { ...process.env, CI: 'true' },
-    });
-    const results: RunResults = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+    const run = await runCli(['run', '--config', join(dir, 'matrix.yaml'), '--out', dir]);
+    expect(run.code, run.stderr).toBe(0);
+    const results = readResults(dir);
     const cells = (distro: string, numpy: string) => results.cells.filter((c) => c.axes.distro === distro && c.axes.numpy === numpy);
 
     // bookworm ships only Python 3.11.

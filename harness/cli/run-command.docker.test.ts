@@ -1,16 +1,14 @@
 // `dlmatrix run` for real: a real Docker engine, real images (built or reused by content hash),
 // the real PyO3 fixture loaded with real dlopen() by the C and Rust loaders, and `linked`.
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HARNESS_ROOT } from '../docker/build-context.ts';
 import type { RunResults } from '../results/types.ts';
+import { CLI, readResults, runCli as dlmatrix, type CliRun } from '../test-support/run-cli.ts';
 
-const run = promisify(execFile);
-const CLI = join(HARNESS_ROOT, 'bin', 'dlmatrix.mjs');
 
 /** Two distros, LOCAL and GLOBAL, two loaders and `linked`. */
 const SMALL_MATRIX = `
@@ -28,23 +26,11 @@ expect:
   - outcome: loaded
 `;
 
-async function dlmatrix(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', [CLI, ...args], { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, CI: 'true' } });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-const readResults = (dir: string): RunResults => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
-
 describe('dlmatrix run (real Docker)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dlmatrix-it-'));
   const matrix = join(dir, 'matrix.yaml');
   const out = join(dir, 'full');
-  let full: { code: number; stdout: string; stderr: string };
+  let full: CliRun;
 
   beforeAll(async () => {
     writeFileSync(matrix, SMALL_MATRIX);
