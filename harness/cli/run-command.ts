@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { HARNESS_ROOT } from '../docker/build-context.ts';
+import { HARNESS_ROOT, koffiMinimumNode } from '../docker/build-context.ts';
 import { EngineUnavailableError, type ContainerClient } from '../docker/container-client.ts';
 import { DockerodeClient } from '../docker/dockerode-client.ts';
 import { ImageBuilder } from '../docker/images.ts';
@@ -12,15 +12,18 @@ import { Multiplexer } from '../report/multiplexer.ts';
 import { ProgressReporter } from '../report/progress-reporter.ts';
 import { readResultsFile, summarize } from '../results/results-file.ts';
 import { RESULTS_SCHEMA_VERSION, type RunResults } from '../results/types.ts';
-import { runPlan } from '../run/run-plan.ts';
+import { projectBuildPlan } from '../plan/project-build.ts';
+import { RunStop } from '../run/run-stop.ts';
+import { runPlan } from '../run/scheduler.ts';
 import { nonNegativeInteger, parseCommandArgs, positiveInteger } from './args.ts';
 import { EXIT } from './exit-codes.ts';
 import { loadPlan } from './load-plan.ts';
 
 export const RUN_HELP = `Usage: dlmatrix run [options]
 
-Builds the PyO3 fixture in Docker for every environment of the matrix, loads it with every
-loader and flag combination, and writes results.json, junit.xml and index.html.
+Builds the project under test (the PyO3 fixture, or your own library and host programs) in
+Docker for every environment of the matrix, loads it with every loader, flag combination and
+mitigation, and writes results.json, junit.xml and index.html.
 
 Options:
   --config FILE      matrix file (default: matrix.yaml)
@@ -41,7 +44,8 @@ Options:
   -h, --help         show this help
 
 Exit codes: 0 every cell met its expectation, 1 some did not, 2 bad matrix file or arguments,
-3 no Docker engine answering, 130 interrupted (results gathered so far are still written).
+3 no Docker engine answering (also when it goes away mid-run), 130 interrupted by Ctrl-C, 143 by
+SIGTERM, 129 by SIGHUP (results gathered so far are still written).
 
 Examples:
   npx dlmatrix run
@@ -76,7 +80,7 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
   const retries = nonNegativeInteger('retries', values.retries, 0);
   const warn = (line: string) => process.stderr.write(`${line}\n`);
 
-  const { config, plan, shard } = loadPlan(
+  const { config, full, plan, shard } = loadPlan(
     { configPath: values.config!, only: values.only!, cellIds: values.cell!, shard: values.shard },
     warn,
   );
@@ -99,35 +103,51 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
   const reporter = new Multiplexer([progress, ...fileReporters(outDir, { baseline })]);
   const runId = `${Date.now().toString(36)}-${process.pid}`;
   const workDir = mkdtempSync(join(tmpdir(), 'dlmatrix-'));
-  const controller = new AbortController();
-  let interruptedBySignal = false;
-  const onSigint = () => {
-    if (interruptedBySignal) process.exit(EXIT.interrupted);
-    interruptedBySignal = true;
-    process.stderr.write('\ndlmatrix: interrupted; removing containers and writing the results gathered so far (Ctrl-C again to quit now)\n');
-    controller.abort();
+  const interrupt = new AbortController();
+  const stop = new RunStop(interrupt.signal);
+  let exitSignal: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    // A second signal quits at once: the engine then closes the containers' stdin, and they go.
+    if (exitSignal) process.exit(SIGNAL_EXIT[signal]);
+    exitSignal = signal;
+    process.stderr.write(`\ndlmatrix: ${signal === 'SIGINT' ? 'interrupted' : `got ${signal}`}; removing containers and writing the results gathered so far (again to quit now)\n`);
+    interrupt.abort({ kind: 'interrupted', message: `not run: the run was interrupted (${signal})` });
   };
   // Ctrl-C, a CI job being cancelled, a closed terminal: all stop the run cleanly.
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-  for (const signal of signals) process.on(signal, onSigint);
+  const signals = Object.keys(SIGNAL_EXIT) as NodeJS.Signals[];
+  for (const signal of signals) process.on(signal, onSignal);
 
   const startedAt = new Date();
   try {
     await reporter.onBegin({ matrixFile: values.config!, totalCells: plan.cells.length, environments: plan.environments.length });
     const images = new ImageBuilder(client, {
-      fixtureDir: config.fixtureDir,
+      project: projectBuildPlan(config, full),
       caBundle: values['no-host-ca'] ? undefined : hostCaBundle(config.options.hostCaCertificates),
       workDir,
       logDir: join(outDir, 'logs'),
-      runId,
       buildJobs,
-      signal: controller.signal,
+      signal: stop.signal,
       log: (line) => void reporter.onLog(line),
     });
     const outcome = await runPlan(
       plan,
       { client, images, reporter },
-      { runId, imports: config.imports, jobs, timeoutSeconds, retries, failFast: values['fail-fast']!, signal: controller.signal },
+      {
+        runId,
+        owner: `${hostname()}:${process.pid}`,
+        jobs,
+        timeoutSeconds,
+        retries,
+        failFast: values['fail-fast']!,
+        context: {
+          entry: config.fixture.entry,
+          entryKind: config.fixture.entryKind,
+          loaders: config.loaders,
+          imports: config.imports,
+          koffiMinimumNode: koffiMinimumNode(),
+        },
+        stop,
+      },
     );
     const finishedAt = new Date();
     const results: RunResults = {
@@ -138,7 +158,7 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
       finishedAt: finishedAt.toISOString(),
       durationMs: finishedAt.getTime() - startedAt.getTime(),
       host: { hostname: hostname(), platform: `${process.platform}-${process.arch}`, docker: await client.engineVersion().catch(() => undefined) },
-      interrupted: outcome.interrupted,
+      interrupted: outcome.stopReason !== undefined,
       ...(shard && { shard: `${shard.index}/${shard.count}` }),
       environments: outcome.environments,
       cells: outcome.cells,
@@ -146,13 +166,20 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
     };
     await reporter.onEnd(results);
     process.stderr.write(`reports: ${join(values.out!, 'index.html')}, junit.xml, results.json\n`);
-    if (interruptedBySignal) return EXIT.interrupted;
+    if (exitSignal) return SIGNAL_EXIT[exitSignal];
+    if (outcome.stopReason?.kind === 'engine-lost') {
+      process.stderr.write(`dlmatrix: ${outcome.stopReason.message.replace(/^not run: /, '')}; results gathered so far are written\n`);
+      return EXIT.infrastructure;
+    }
     return results.summary.failed > 0 ? EXIT.failed : EXIT.ok;
   } finally {
-    for (const signal of signals) process.off(signal, onSigint);
+    for (const signal of signals) process.off(signal, onSignal);
     rmSync(workDir, { recursive: true, force: true });
   }
 }
+
+/** Exit codes of a run stopped by a signal: 128 + its number, as shells report it. */
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
 /** The CA bundle to copy into images: SSL_CERT_FILE (auto/true), Debian's bundle (true). */
 function hostCaBundle(setting: MatrixOptions['hostCaCertificates']): string | undefined {

@@ -1,18 +1,31 @@
 // Assembles the Docker build contexts from the repo's docker/ and fixtures/ folders, the user's
-// fixture crate, koffi and the host's CA bundle, and hashes them so images are tagged by content.
+// project, koffi and the host's CA bundle, and hashes them so images are tagged by content. Each
+// context holds exactly what its stage uses, so an edit rebuilds only what depends on it.
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
+import { projectSource } from './project-source.ts';
 
 /** Root of the dlmatrix installation (holds docker/ and fixtures/). */
 export const HARNESS_ROOT = join(import.meta.dirname, '..', '..');
+const DOCKER = join(HARNESS_ROOT, 'docker');
+const LOADERS = join(HARNESS_ROOT, 'fixtures', 'loaders');
 
-export interface ContextInputs {
-  /** The user's PyO3 crate. */
-  fixtureDir: string;
-  /** A PEM bundle to trust inside images, or undefined. */
-  caBundle?: string;
+/** How the project is built in each toolchain image (docker/scripts/build-project.py reads it). */
+export interface ProjectBuild {
+  /** The project folder on the host. */
+  dir: string;
+  build: string;
+  library?: string;
+  entry: string;
+  entryKind: 'probe' | 'void' | 'int';
+  /** plain: as it is; promote: the build command with `--features FEATURE`. */
+  variants: Array<{ name: 'plain' | 'promote'; features?: string }>;
+  /** Built-in loaders to link against the library (the `linked` flags). */
+  linked: Array<'c' | 'rust'>;
+  /** The user's host programs, built in the project copy after the library. */
+  loaders: Array<{ name: string; build?: string }>;
 }
 
 export interface PreparedContext {
@@ -21,49 +34,71 @@ export interface PreparedContext {
   hash: string;
 }
 
-/** Copies a crate without its build outputs and VCS folders. */
-function copyCrate(from: string, to: string): void {
+/** Copies a folder without build outputs and VCS folders. */
+function copySource(from: string, to: string): void {
   cpSync(from, to, {
     recursive: true,
     filter: (source) => !/(^|\/)(target|\.git|node_modules)(\/|$)/.test(relative(from, source)),
   });
 }
 
-export function prepareToolchainContext(dir: string, inputs: ContextInputs): PreparedContext {
-  mkdirSync(dir, { recursive: true });
-  cpSync(join(HARNESS_ROOT, 'docker'), dir, { recursive: true });
-  copyCrate(join(HARNESS_ROOT, 'fixtures', 'loaders'), join(dir, 'loaders'));
-  copyCrate(inputs.fixtureDir, join(dir, 'fixture'));
-  copyKoffi(join(dir, 'node-modules'));
+function copyFiles(fromDir: string, toDir: string, names: string[]): void {
+  mkdirSync(toDir, { recursive: true });
+  for (const name of names) cpSync(join(fromDir, name), join(toDir, name), { recursive: true });
+}
+
+function copyCaBundle(dir: string, caBundle: string | undefined): void {
   mkdirSync(join(dir, 'ca-certificates'), { recursive: true });
   writeFileSync(join(dir, 'ca-certificates', '.keep'), '');
-  if (inputs.caBundle) cpSync(inputs.caBundle, join(dir, 'ca-certificates', 'host-ca-bundle.crt'));
+  if (caBundle) cpSync(caBundle, join(dir, 'ca-certificates', 'host-ca-bundle.crt'));
+}
+
+/** Toolchain stage: the distro's build tools and the C and Rust dlopen loaders. */
+export function prepareToolchainContext(dir: string, caBundle: string | undefined): PreparedContext {
+  copyFiles(DOCKER, dir, ['toolchain.Dockerfile']);
+  copyFiles(join(DOCKER, 'scripts'), join(dir, 'scripts'), ['common.sh', 'install-toolchain.sh', 'build-loaders.sh']);
+  copyFiles(join(LOADERS, 'c'), join(dir, 'loaders', 'c'), ['loader.c', 'result_line.h']);
+  copySource(join(LOADERS, 'rust'), join(dir, 'loaders', 'rust'));
+  copyCaBundle(dir, caBundle);
   return { dir, hash: hashTree(dir) };
 }
 
-/** The environment stage needs only its Dockerfile and the NumPy script (the rest is in the toolchain image). */
-export function prepareEnvironmentContext(dir: string): PreparedContext {
-  mkdirSync(join(dir, 'scripts'), { recursive: true });
-  cpSync(join(HARNESS_ROOT, 'docker', 'environment.Dockerfile'), join(dir, 'environment.Dockerfile'));
-  for (const script of ['common.sh', 'install-numpy.sh']) {
-    cpSync(join(HARNESS_ROOT, 'docker', 'scripts', script), join(dir, 'scripts', script));
-  }
+/** Environment stage: the project and how to build it, the runtime, the runner, the node loader. */
+export function prepareEnvironmentContext(dir: string, project: ProjectBuild, caBundle: string | undefined): PreparedContext {
+  copyFiles(DOCKER, dir, ['environment.Dockerfile', 'runtime']);
+  const scripts = ['common.sh', 'install-runtime.sh', 'install-numpy.sh', 'build-project.sh', 'build-project.py'];
+  copyFiles(join(DOCKER, 'scripts'), join(dir, 'scripts'), scripts);
+  copyFiles(join(LOADERS, 'linked'), join(dir, 'loaders', 'linked'), ['linked.c', 'linked.rs']);
+  copyFiles(join(LOADERS, 'c'), join(dir, 'loaders', 'linked'), ['result_line.h']);
+  copyFiles(join(LOADERS, 'node'), join(dir, 'loaders', 'node'), ['loader.mjs']);
+  copyKoffi(join(dir, 'loaders', 'node', 'node_modules'));
+  copyCaBundle(dir, caBundle);
+
+  const source = projectSource(project.dir);
+  for (const folder of source.folders) copySource(folder, join(dir, 'project', relative(source.root, folder)));
+  const { dir: _hostDir, ...spec } = project;
+  writeFileSync(join(dir, 'project.json'), `${JSON.stringify({ ...spec, projectDir: source.projectDir }, null, 2)}\n`);
   return { dir, hash: hashTree(dir) };
+}
+
+/** koffi's minimum Node.js major version, which the node cells need (older: skipped). */
+export function koffiMinimumNode(): number {
+  const koffiPackage = JSON.parse(readFileSync(join(koffiDir(), 'package.json'), 'utf8'));
+  return Number(koffiPackage.cnoke?.node ?? 16);
+}
+
+function koffiDir(): string {
+  // koffi's `exports` hides package.json: find its folder from its main entry.
+  return findPackageDir(createRequire(import.meta.url).resolve('koffi'));
 }
 
 /** koffi and its prebuilt binary for this platform, from dlmatrix's own node_modules. */
 function copyKoffi(target: string): void {
-  const require = createRequire(import.meta.url);
-  // koffi's `exports` hides package.json: find its folder from its main entry.
-  const koffiDir = findPackageDir(require.resolve('koffi'));
-  cpSync(koffiDir, join(target, 'koffi'), { recursive: true });
-  const koffiPackage = JSON.parse(readFileSync(join(koffiDir, 'package.json'), 'utf8'));
-  // The build script compares the container's Node.js against koffi's declared minimum.
-  writeFileSync(join(target, 'koffi', '.dlmatrix-node-min'), String(koffiPackage.cnoke?.node ?? 16));
+  const dir = koffiDir();
+  cpSync(dir, join(target, 'koffi'), { recursive: true });
   const platformPackage = `@koromix/koffi-linux-${process.arch === 'arm64' ? 'arm64' : 'x64'}`;
-  const fromKoffi = createRequire(join(koffiDir, 'package.json'));
   try {
-    const platformDir = findPackageDir(fromKoffi.resolve(platformPackage));
+    const platformDir = findPackageDir(createRequire(join(dir, 'package.json')).resolve(platformPackage));
     cpSync(platformDir, join(target, ...platformPackage.split('/')), { recursive: true });
   } catch {
     // Older koffi releases ship their binaries inside the main package.
@@ -80,15 +115,16 @@ function findPackageDir(file: string): string {
   return dir;
 }
 
+/** Byte order, not the user's locale: the same tree hashes the same under any LANG. */
+const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
 export function hashTree(dir: string): string {
   const hash = createHash('sha256');
   const walk = (path: string) => {
-    for (const entry of readdirSync(path, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of readdirSync(path, { withFileTypes: true }).sort(byName)) {
       const full = join(path, entry.name);
       if (entry.isDirectory()) walk(full);
-      else {
-        hash.update(relative(dir, full)).update('\0').update(readFileSync(full)).update('\0');
-      }
+      else hash.update(relative(dir, full)).update('\0').update(readFileSync(full)).update('\0');
     }
   };
   if (existsSync(dir)) walk(dir);

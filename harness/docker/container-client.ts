@@ -1,12 +1,14 @@
 // The only view of the container engine the rest of dlmatrix has. dockerode-client.ts implements
 // it over dockerode; tests swap in doubles. Keep it small: add a method only when a stage needs it.
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 export type Labels = Record<string, string>;
 
 export interface ImageInfo {
   id: string;
   labels: Labels;
+  /** Bytes of the image, its shared layers included. */
+  size?: number;
 }
 
 export interface BuildRequest {
@@ -20,19 +22,32 @@ export interface BuildRequest {
   signal?: AbortSignal;
 }
 
-export interface ExecRequest {
-  cmd: string[];
-  /** Host-side limit: after it the exec is abandoned and reported with `hostTimedOut`. */
-  timeoutMs: number;
-  /** Cap on the captured bytes of each stream; the rest is dropped with a marker. */
-  maxOutputBytes?: number;
+export interface ContainerSpec {
+  image: string;
+  labels: Labels;
+  /** The main process; the image's CMD when absent. */
+  cmd?: string[];
+  /**
+   * Keep the main process's stdin open while someone is attached: the engine closes it when the
+   * attach stream ends, also when the harness dies, so the process can exit and the container,
+   * removed automatically, never outlives the harness.
+   */
+  stdinOnce?: boolean;
 }
 
-export interface ExecResult {
-  exitCode: number | null;
-  stdout: string;
-  stderr: string;
-  hostTimedOut: boolean;
+/** The main process's streams of a started container (see ContainerClient.attach). */
+export interface AttachedStreams {
+  stdin: Writable;
+  stdout: Readable;
+  stderr: Readable;
+  /** Settles when the attach stream ends: the process exited, or the engine went away. */
+  ended: Promise<void>;
+}
+
+export interface ContainerInfo {
+  id: string;
+  labels: Labels;
+  state: string;
 }
 
 export interface ContainerClient {
@@ -44,14 +59,17 @@ export interface ContainerClient {
   /** Imports a root filesystem tarball as an image (what `docker import` does). */
   importImage(rootfsTar: Readable, ref: string, labels: Labels): Promise<void>;
   removeImage(ref: string): Promise<void>;
-  /** Streams build output lines to onLine; rejects with BuildFailedError on failure. */
+  /** Builds with BuildKit; streams log lines to onLine; rejects with BuildFailedError on failure. */
   buildImage(request: BuildRequest, onLine: (line: string) => void): Promise<void>;
-  /** Starts a long-lived container that idles until removed; returns its id. */
-  startContainer(image: string, labels: Labels): Promise<string>;
-  exec(containerId: string, request: ExecRequest): Promise<ExecResult>;
+  /** Creates (does not start) a container that the engine removes once it stops; returns its id. */
+  createContainer(spec: ContainerSpec): Promise<string>;
+  /** The regular files under `dir` in a container (started or not), by path relative to `dir`. */
+  readFiles(containerId: string, dir: string): Promise<Map<string, Buffer>>;
+  /** Attaches to a created container's main process, then starts it. */
+  attachAndStart(containerId: string): Promise<AttachedStreams>;
   removeContainer(containerId: string): Promise<void>;
-  /** Ids of containers (running or not) carrying all the given labels. */
-  listContainers(labels: Labels): Promise<string[]>;
+  /** Containers (running or not) carrying all the given labels. */
+  listContainers(labels: Labels): Promise<ContainerInfo[]>;
 }
 
 export class EngineUnavailableError extends Error {}
@@ -59,7 +77,7 @@ export class EngineUnavailableError extends Error {}
 export class BuildFailedError extends Error {
   constructor(
     message: string,
-    /** The last lines of the build output, to show the user. */
+    /** The last lines of the failing step's output, to show the user. */
     readonly logTail: string,
   ) {
     super(message);

@@ -1,22 +1,21 @@
 // ContainerClient over dockerode: the only file that imports dockerode.
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
 import Docker from 'dockerode';
+import { BuildLog } from './build-log.ts';
 import {
   BuildFailedError,
   EngineUnavailableError,
+  type AttachedStreams,
   type BuildRequest,
   type ContainerClient,
-  type ExecRequest,
-  type ExecResult,
+  type ContainerInfo,
+  type ContainerSpec,
   type ImageInfo,
   type Labels,
 } from './container-client.ts';
-import { OutputCapture } from './output-capture.ts';
-
-const BUILD_LOG_TAIL_LINES = 40;
-const CONTAINER_MAX_LIFETIME_SECONDS = 24 * 60 * 60;
+import { readTar } from './tar.ts';
 
 export class DockerodeClient implements ContainerClient {
   private readonly docker: Docker;
@@ -47,7 +46,7 @@ export class DockerodeClient implements ContainerClient {
   async inspectImage(ref: string): Promise<ImageInfo | undefined> {
     try {
       const info = await this.docker.getImage(ref).inspect();
-      return { id: info.Id, labels: info.Config?.Labels ?? {} };
+      return { id: info.Id, labels: info.Config?.Labels ?? {}, size: info.Size ?? 0 };
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
@@ -75,12 +74,7 @@ export class DockerodeClient implements ContainerClient {
   }
 
   async buildImage(request: BuildRequest, onLine: (line: string) => void): Promise<void> {
-    const tail: string[] = [];
-    const keep = (line: string) => {
-      tail.push(line);
-      if (tail.length > BUILD_LOG_TAIL_LINES) tail.shift();
-      onLine(line);
-    };
+    const log = new BuildLog(onLine);
     const stream = await this.docker.buildImage(
       { context: request.contextDir, src: listFiles(request.contextDir) },
       {
@@ -88,74 +82,72 @@ export class DockerodeClient implements ContainerClient {
         dockerfile: request.dockerfile,
         buildargs: request.buildArgs,
         labels: request.labels,
-        rm: true,
-        forcerm: true,
+        // BuildKit: cache mounts (cargo's target and registry survive between builds), stages
+        // built once for every image that shares them, and only the last stage in the image.
+        version: '2',
         abortSignal: request.signal,
-      },
+      } as Docker.ImageBuildOptions,
     );
     try {
-      await this.follow(stream, (event) => {
-        const text = typeof event.stream === 'string' ? event.stream : event.status;
-        if (typeof text === 'string') for (const line of text.split('\n')) if (line.trim()) keep(line.trimEnd());
-      });
+      await this.follow(stream, (event) => log.event(event));
     } catch (err) {
-      throw new BuildFailedError(`build of ${request.tag} failed: ${(err as Error).message}`, tail.join('\n'));
+      const step = log.failedStep();
+      const message = `build of ${request.tag} failed${step ? ` in ${step}` : ''}: ${(err as Error).message}`;
+      throw new BuildFailedError(message, log.failedOutput());
     }
   }
 
-  async startContainer(image: string, labels: Labels): Promise<string> {
+  async createContainer(spec: ContainerSpec): Promise<string> {
     const container = await this.docker.createContainer({
-      Image: image,
-      // Idles while cells run as execs in it. If dlmatrix dies without removing it (SIGKILL),
-      // the container still goes away on its own after a day.
-      Cmd: ['sleep', String(CONTAINER_MAX_LIFETIME_SECONDS)],
-      Labels: labels,
+      Image: spec.image,
+      ...(spec.cmd && { Cmd: spec.cmd }),
+      Labels: spec.labels,
+      ...(spec.stdinOnce && { OpenStdin: true, StdinOnce: true, AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: false }),
       HostConfig: { Init: true, AutoRemove: true },
     });
-    await container.start();
     return container.id;
   }
 
-  async exec(containerId: string, request: ExecRequest): Promise<ExecResult> {
-    const container = this.docker.getContainer(containerId);
-    const exec = await container.exec({ Cmd: request.cmd, AttachStdout: true, AttachStderr: true });
-    const stream = await exec.start({ hijack: true, stdin: false });
-    const stdout = new OutputCapture(request.maxOutputBytes);
-    const stderr = new OutputCapture(request.maxOutputBytes);
-    const out = new PassThrough().on('data', (c: Buffer) => stdout.push(c));
-    const err = new PassThrough().on('data', (c: Buffer) => stderr.push(c));
-    this.docker.modem.demuxStream(stream, out, err);
+  async readFiles(containerId: string, dir: string): Promise<Map<string, Buffer>> {
+    const stream = await this.docker.getContainer(containerId).getArchive({ path: `${dir.replace(/\/$/, '')}/.` });
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream as unknown as AsyncIterable<Buffer>) chunks.push(chunk);
+    return readTar(Buffer.concat(chunks));
+  }
 
-    const ended = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), request.timeoutMs);
+  async attachAndStart(containerId: string): Promise<AttachedStreams> {
+    const container = this.docker.getContainer(containerId);
+    const stream = await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true });
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    this.docker.modem.demuxStream(stream, stdout, stderr);
+    const ended = new Promise<void>((resolve) => {
       const done = () => {
-        clearTimeout(timer);
-        resolve(true);
+        stdout.end();
+        stderr.end();
+        resolve();
       };
-      stream.on('end', done);
-      stream.on('close', done);
-      stream.on('error', done);
+      stream.once('end', done);
+      stream.once('close', done);
+      stream.once('error', done);
     });
-    if (!ended) {
-      stream.destroy();
-      return { exitCode: null, stdout: stdout.text(), stderr: stderr.text(), hostTimedOut: true };
-    }
-    const info = await exec.inspect();
-    return { exitCode: info.ExitCode ?? null, stdout: stdout.text(), stderr: stderr.text(), hostTimedOut: false };
+    await container.start();
+    return { stdin: stream as unknown as Writable, stdout, stderr, ended };
   }
 
   async removeContainer(containerId: string): Promise<void> {
     try {
       await this.docker.getContainer(containerId).remove({ force: true });
     } catch (err) {
-      if (!isNotFound(err)) throw err;
+      // 404: already gone; 409: already being removed (AutoRemove after its process exited).
+      if (!isNotFound(err) && (err as { statusCode?: number })?.statusCode !== 409) throw err;
     }
   }
 
-  async listContainers(labels: Labels): Promise<string[]> {
+  async listContainers(labels: Labels): Promise<ContainerInfo[]> {
     const label = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
     const containers = await this.docker.listContainers({ all: true, filters: { label } });
-    return containers.map((c) => c.Id);
+    return containers.map((c) => ({ id: c.Id, labels: c.Labels ?? {}, state: c.State }));
   }
 
   /** Waits for a progress stream (pull, import, build) to end; rejects on an error event. */

@@ -1,22 +1,29 @@
-// Builds the two image stages of an environment, tagged by the hash of everything that goes into
-// them, so a second run finds them and rebuilds nothing:
-//   base (distro) -> toolchain (distro, python: compilers, loaders, fixture) -> environment (+ numpy)
+// Builds the images of an environment, each tagged by the hash of everything that goes into it,
+// so a second run finds them and rebuilds nothing:
+//   base (distro) -> toolchain (distro, python: compilers, dlopen loaders)
+//   environment (distro, python, numpy): the project built in the toolchain, copied into a slim
+//   runtime on the base (environment.Dockerfile)
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { BaseImageResolver, type Limiter } from './base-image.ts';
-import { hashValues, prepareEnvironmentContext, prepareToolchainContext, type PreparedContext } from './build-context.ts';
+import {
+  hashValues,
+  prepareEnvironmentContext,
+  prepareToolchainContext,
+  type PreparedContext,
+  type ProjectBuild,
+} from './build-context.ts';
 import type { ContainerClient } from './container-client.ts';
 import { LABELS } from './labels.ts';
 
 export interface ImageBuilderOptions {
-  fixtureDir: string;
+  project: ProjectBuild;
   caBundle?: string;
   /** Scratch folder for build contexts. */
   workDir: string;
   /** Where full build logs are written, one file per image. */
   logDir: string;
-  runId: string;
   /** Image builds and base-image bootstraps running at once (they compete for CPU and network). */
   buildJobs: number;
   /** Aborting stops queued builds and cancels running ones. */
@@ -74,14 +81,26 @@ export class ImageBuilder {
   }
 
   async environment(distro: string, python: string, numpy: string): Promise<BuiltImage> {
-    const toolchain = await this.toolchain(distro, python);
-    this.environmentContext ??= prepareEnvironmentContext(join(this.options.workDir, 'environment-context'));
-    const hash = hashValues(toolchain.id, this.environmentContext.hash, numpy);
+    const [base, toolchain] = await Promise.all([this.bases.resolve(distro), this.toolchain(distro, python)]);
+    this.environmentContext ??= prepareEnvironmentContext(
+      join(this.options.workDir, 'environment-context'),
+      this.options.project,
+      this.options.caBundle,
+    );
+    const hash = hashValues(base.id, toolchain.ref, this.environmentContext.hash, python, numpy);
     const image = await this.ensure({
       ref: `dlmatrix/env:${slug(distro)}-py${slug(python)}-np${slug(numpy)}-${hash.slice(0, TAG_HASH_LENGTH)}`,
       context: this.environmentContext,
       dockerfile: 'environment.Dockerfile',
-      buildArgs: { TOOLCHAIN_IMAGE: toolchain.ref, NUMPY: numpy },
+      buildArgs: {
+        TOOLCHAIN_IMAGE: toolchain.ref,
+        BASE_IMAGE: base.ref,
+        PYTHON: python,
+        NUMPY: numpy,
+        // cargo's target folder for this project on this toolchain, kept between builds.
+        CACHE_KEY: `${slug(distro)}-py${slug(python)}-${hashValues(this.options.project.dir).slice(0, 12)}`,
+        ...proxyBuildArgs(),
+      },
       labels: { [LABELS.stage]: 'environment', [LABELS.distro]: distro, [LABELS.python]: python, [LABELS.numpy]: numpy, [LABELS.contentHash]: hash },
     });
     return { ...image, buildMs: image.buildMs + toolchain.buildMs };
@@ -89,10 +108,7 @@ export class ImageBuilder {
 
   private async buildToolchain(distro: string, python: string): Promise<BuiltImage> {
     const base = await this.bases.resolve(distro);
-    this.toolchainContext ??= prepareToolchainContext(join(this.options.workDir, 'toolchain-context'), {
-      fixtureDir: this.options.fixtureDir,
-      caBundle: this.options.caBundle,
-    });
+    this.toolchainContext ??= prepareToolchainContext(join(this.options.workDir, 'toolchain-context'), this.options.caBundle);
     const hash = hashValues(base.id, this.toolchainContext.hash, python);
     return this.ensure({
       ref: `dlmatrix/toolchain:${slug(distro)}-py${slug(python)}-${hash.slice(0, TAG_HASH_LENGTH)}`,
@@ -123,7 +139,8 @@ export class ImageBuilder {
           dockerfile: spec.dockerfile,
           tag: spec.ref,
           buildArgs: spec.buildArgs,
-          labels: { [LABELS.managed]: 'true', [LABELS.run]: this.options.runId, ...spec.labels },
+          // No run id: an image is shared by every run that needs the same content.
+          labels: { [LABELS.managed]: 'true', ...spec.labels },
           signal: this.options.signal,
         },
         (line) => logStream.write(`${line}\n`),

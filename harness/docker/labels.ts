@@ -8,4 +8,6 @@ export const LABELS = {
   contentHash: 'dev.dlmatrix.content-hash',
   run: 'dev.dlmatrix.run',
   environment: 'dev.dlmatrix.environment',
+  /** `host:pid` of the harness that started a container: tells dead runs from live ones. */
+  owner: 'dev.dlmatrix.owner',
 } as const;

@@ -3,13 +3,19 @@
 // hour into a run. Unknown axes only label cells, so any value is fine for them.
 import { closest } from './suggest.ts';
 import { FlagSyntaxError, parseFlags, type LoadMode } from './flags.ts';
+import { MITIGATIONS } from './types.ts';
 
-export const LOADERS = ['c', 'rust', 'node'] as const;
+/** The loaders dlmatrix ships; `loaders:` in the matrix file adds the user's own. */
+export const BUILTIN_LOADERS = ['c', 'rust', 'node'] as const;
 /** `system` (the distro's own package) or a CPython minor version. */
 export const PYTHON_VERSION = /^3\.\d+$/;
-/** `system` or a NumPy release, e.g. 1.26.4, 2.0, 2.1.0rc1. */
+/** A NumPy release, e.g. 1.26.4, 2.0, 2.1.0rc1. */
 export const NUMPY_VERSION = /^\d+(\.\d+){1,2}([a-z0-9.]*)?$/;
 export const SYSTEM = 'system';
+/** The newest / oldest NumPy release with a wheel for the environment's Python (from PyPI). */
+export const NUMPY_LATEST = 'latest';
+export const NUMPY_OLDEST = 'oldest';
+const NUMPY_WORDS = [SYSTEM, NUMPY_LATEST, NUMPY_OLDEST];
 
 export type AxisValueCheck =
   | { ok: true; value: string }
@@ -20,7 +26,7 @@ export type AxisValueCheck =
  * `|` (so `RTLD_LOCAL | RTLD_NOW` and `RTLD_LOCAL|RTLD_NOW` are one cell and globs see one
  * spelling); every other value is returned unchanged.
  */
-export function checkAxisValue(axis: string, value: string): AxisValueCheck {
+export function checkAxisValue(axis: string, value: string, customLoaders: readonly string[] = []): AxisValueCheck {
   if (value.trim() === '') {
     return { ok: false, message: `empty value for axis \`${axis}\``, hint: 'write a value or remove the entry' };
   }
@@ -33,19 +39,34 @@ export function checkAxisValue(axis: string, value: string): AxisValueCheck {
         hint: `write \`${SYSTEM}\` (the distro's python3) or a version like "3.12" (quoted, 3.<minor>)`,
       };
     case 'numpy':
-      if (value === SYSTEM || NUMPY_VERSION.test(value)) return { ok: true, value };
+      if (NUMPY_WORDS.includes(value) || NUMPY_VERSION.test(value)) return { ok: true, value };
       return {
         ok: false,
         message: `invalid numpy value "${value}"`,
-        hint: `write \`${SYSTEM}\` (the distro's python3-numpy) or a release like "1.26.4" or "2.2.6"`,
+        hint:
+          `write \`${SYSTEM}\` (the distro's python3-numpy), \`${NUMPY_LATEST}\` or \`${NUMPY_OLDEST}\` (the newest or oldest ` +
+          'release with a wheel for the Python), or a release like "1.26.4"',
       };
     case 'loader': {
-      if ((LOADERS as readonly string[]).includes(value)) return { ok: true, value };
-      const guess = closest(value.trim(), LOADERS);
+      const loaders = [...BUILTIN_LOADERS, ...customLoaders];
+      if (loaders.includes(value)) return { ok: true, value };
+      const guess = closest(value.trim(), loaders);
+      const own = customLoaders.length === 0 ? '; add your own host programs under `loaders:`' : '';
       return {
         ok: false,
         message: `invalid loader "${value}"`,
-        hint: `${guess === undefined ? '' : `did you mean \`${guess}\`? `}valid loaders: ${LOADERS.join(', ')}`,
+        hint: `${guess === undefined ? '' : `did you mean \`${guess}\`? `}valid loaders: ${loaders.join(', ')}${own}`,
+      };
+    }
+    case 'mitigation': {
+      if ((MITIGATIONS as readonly string[]).includes(value)) return { ok: true, value };
+      const guess = closest(value.trim(), MITIGATIONS);
+      return {
+        ok: false,
+        message: `invalid mitigation "${value}"`,
+        hint:
+          `${guess === undefined ? '' : `did you mean \`${guess}\`? `}valid: none (as it is), preload (LD_PRELOAD of libpython), ` +
+          'promote (the library built with fixture.promote-feature)',
       };
     }
     case 'flags':
@@ -61,7 +82,7 @@ export function checkAxisValue(axis: string, value: string): AxisValueCheck {
 }
 
 function flagsText(mode: LoadMode): string {
-  return mode.kind === 'linked' ? 'linked' : mode.flags.join('|');
+  return mode.kind === 'dlopen' ? mode.flags.join('|') : mode.kind;
 }
 
 /**
@@ -71,5 +92,5 @@ function flagsText(mode: LoadMode): string {
 export function axisValueKey(axis: string, value: string): string {
   if (axis !== 'flags') return value;
   const mode = parseFlags(value);
-  return mode.kind === 'linked' ? 'linked' : [...mode.flags].sort().join('|');
+  return mode.kind === 'dlopen' ? [...mode.flags].sort().join('|') : mode.kind;
 }

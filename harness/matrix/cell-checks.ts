@@ -1,13 +1,16 @@
 // Checks that need the expanded matrix: it must have cells, not too many, every cell must have
 // the five known axes, and every expect rule should decide at least one cell. Kept apart from
 // the YAML reading so that they work on plain values and say which entry is at fault.
-import { LOADERS } from './axis-values.ts';
+import { BUILTIN_LOADERS } from './axis-values.ts';
 import { expandMatrix, productSize } from './expand.ts';
+import { parseFlags } from './flags.ts';
+import { collapseOwnFlags, ownFlagLoaders } from './own-flags.ts';
 import { matchesAnyGlob, matchesWhen } from './glob.ts';
 import { closest } from './suggest.ts';
 import {
   KNOWN_AXES,
   type Combination,
+  type CustomLoader,
   type ExpectRule,
   type MatrixDiagnostic,
   type MatrixEntry,
@@ -22,7 +25,7 @@ export const AXIS_EXAMPLES: Readonly<Record<string, string>> = {
   distro: 'distro: [bookworm]',
   python: 'python: [system]',
   numpy: 'numpy: [system]',
-  loader: `loader: [${LOADERS.join(', ')}]`,
+  loader: `loader: [${BUILTIN_LOADERS.join(', ')}]`,
   flags: 'flags: ["RTLD_LOCAL|RTLD_NOW"]',
 };
 
@@ -30,6 +33,8 @@ export interface CellCheckInput {
   axes: Readonly<Record<string, readonly string[]>>;
   exclude: readonly MatrixEntry[];
   include: readonly MatrixEntry[];
+  /** The user's host programs (`loaders:`). */
+  loaders?: Readonly<Record<string, CustomLoader>>;
   expect: readonly ExpectRule[];
   maxCells: number;
   /** Where problems of the matrix as a whole point: the `matrix:` key. */
@@ -53,7 +58,10 @@ export function checkCells(input: CellCheckInput): MatrixDiagnostic[] {
 
   const expansion = expandMatrix(input.axes, input.exclude, input.include);
   out.push(...expansion.warnings);
-  const cells = expansion.combinations;
+  const loaders = input.loaders ?? {};
+  const collapsed = collapseOwnFlags(expansion.combinations, ownFlagLoaders(loaders));
+  const cells = collapsed.cells;
+  const origins = collapsed.kept.map((i) => expansion.origins[i] ?? null);
 
   if (cells.length === 0) {
     const hint =
@@ -64,7 +72,9 @@ export function checkCells(input: CellCheckInput): MatrixDiagnostic[] {
     return out;
   }
 
-  out.push(...missingAxes(cells, expansion.origins, input));
+  out.push(...missingAxes(cells, origins, input));
+  out.push(...loaderFlagErrors(cells, loaders, input.matrixAt));
+  out.push(...unusedLoaders(cells, loaders));
 
   if (cells.length > input.maxCells) {
     error(
@@ -127,6 +137,45 @@ function missingAxes(
     }
   }
   return out;
+}
+
+/** Each loader takes the flags it can apply: dlopen flags or linked for built-ins, `own` for a program without {flags}. */
+function loaderFlagErrors(
+  cells: readonly Combination[],
+  loaders: Readonly<Record<string, CustomLoader>>,
+  at: SourcePos,
+): MatrixDiagnostic[] {
+  const reported = new Set<string>();
+  const out: MatrixDiagnostic[] = [];
+  for (const cell of cells) {
+    if (cell.loader === undefined || cell.flags === undefined) continue;
+    const custom = loaders[cell.loader];
+    const own = parseFlags(cell.flags).kind === 'own';
+    const wrong = custom ? own && custom.usesFlags : own;
+    const key = `${cell.loader}/${cell.flags}`;
+    if (!wrong || reported.has(key)) continue;
+    reported.add(key);
+    out.push({
+      severity: 'error',
+      at: custom ? custom.at : at,
+      message: `loader \`${cell.loader}\` gets flags \`own\`, but it ${custom ? 'takes {flags} in its `run`' : 'is a built-in loader that needs dlopen flags or `linked`'}`,
+      hint: '`own` is for host programs whose `run` has no {flags}: give this loader RTLD_* flags or `linked`',
+    });
+  }
+  return out;
+}
+
+/** A host program defined under `loaders:` that no cell uses is almost always a forgotten axis value. */
+function unusedLoaders(cells: readonly Combination[], loaders: Readonly<Record<string, CustomLoader>>): MatrixDiagnostic[] {
+  const used = new Set(cells.map((cell) => cell.loader));
+  return Object.values(loaders)
+    .filter((loader) => !used.has(loader.name))
+    .map((loader) => ({
+      severity: 'warning' as const,
+      at: loader.at,
+      message: `loader \`${loader.name}\` is defined but no cell uses it`,
+      hint: `add \`${loader.name}\` to the \`loader\` axis under \`matrix:\`, or remove it`,
+    }));
 }
 
 /** Rules that can never decide a cell are almost always a mistake in a `when` or in the order. */

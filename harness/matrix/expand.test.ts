@@ -338,6 +338,7 @@ describe('matrixCombinations', () => {
       axes: { distro: ['bookworm'], loader: ['c', 'node'] },
       exclude: [entry({ loader: 'node' })],
       include: [entry({ label: 'x' })],
+      loaders: {},
     } as unknown as MatrixConfig;
     expect(matrixCombinations(config)).toEqual([{ distro: 'bookworm', loader: 'c', label: 'x' }]);
   });

@@ -2,6 +2,7 @@
 // `strategy.matrix` (https://docs.github.com/actions/using-jobs/using-a-matrix-for-your-jobs), so
 // that users can reuse what they know and what their CI workflows already do. Every rule and
 // every decided edge case is listed in docs/matrix-semantics.md.
+import { collapseOwnFlags, ownFlagLoaders } from './own-flags.ts';
 import type { Combination, MatrixConfig, MatrixDiagnostic, MatrixEntry } from './types.ts';
 
 export interface Expansion {
@@ -140,7 +141,10 @@ function describe(values: Combination): string {
   return `{${pairs.join(', ')}}`;
 }
 
-/** The cells of a loaded matrix, so that callers never re-implement the GitHub rules. */
+/**
+ * The cells of a loaded matrix, so that callers never re-implement the GitHub rules: the
+ * expansion, then host programs that take no {flags} collapsed to one `own` cell (own-flags.ts).
+ */
 export function matrixCombinations(config: MatrixConfig): Combination[] {
-  return expandMatrix(config.axes, config.exclude, config.include).combinations;
+  return collapseOwnFlags(expandMatrix(config.axes, config.exclude, config.include).combinations, ownFlagLoaders(config.loaders)).cells;
 }

@@ -1,6 +1,7 @@
-// The `flags` axis: how a loader opens the fixture. Either `linked` (the fixture is a link-time
-// dependency, so the dynamic linker loads it at start-up) or a dlopen(3) flag set such as
-// `RTLD_LOCAL|RTLD_NOW`. Parsing here rejects sets dlopen would reject or silently misread, so a
+// The `flags` axis: how a loader opens the library. Either `linked` (the library is a link-time
+// dependency, so the dynamic linker loads it at start-up), a dlopen(3) flag set such as
+// `RTLD_LOCAL|RTLD_NOW`, or `own` (a host program that takes no {flags} opens it its own way).
+// Parsing here rejects sets dlopen would reject or silently misread, so a
 // typo fails when the matrix is loaded rather than as a confusing cell result.
 
 import { editDistance } from './suggest.ts';
@@ -15,8 +16,9 @@ export const DLOPEN_FLAG_NAMES = [
 export type DlopenFlagName = (typeof DLOPEN_FLAG_NAMES)[number];
 
 export const LINKED = 'linked';
+export const OWN = 'own';
 
-export type LoadMode = { kind: 'linked' } | { kind: 'dlopen'; flags: DlopenFlagName[] };
+export type LoadMode = { kind: 'linked' } | { kind: 'own' } | { kind: 'dlopen'; flags: DlopenFlagName[] };
 
 /** A flags value that cannot be used; `hint` says what would be valid. */
 export class FlagSyntaxError extends Error {
@@ -28,7 +30,7 @@ export class FlagSyntaxError extends Error {
   }
 }
 
-const VALID = `valid: ${DLOPEN_FLAG_NAMES.join(', ')} joined with |, or \`${LINKED}\` alone`;
+const VALID = `valid: ${DLOPEN_FLAG_NAMES.join(', ')} joined with |, or \`${LINKED}\` or \`${OWN}\` alone`;
 const EXAMPLE = 'e.g. "RTLD_LOCAL|RTLD_NOW"';
 
 function isFlagName(name: string): name is DlopenFlagName {
@@ -59,6 +61,7 @@ export function parseFlags(spec: string): LoadMode {
   const trimmed = spec.trim();
   if (trimmed === '') throw new FlagSyntaxError('empty flags value', `${VALID}; ${EXAMPLE}`);
 
+  if (trimmed === OWN) return { kind: 'own' };
   const names = trimmed.split('|').map((part) => part.trim());
   if (names.some((name) => name === '')) {
     throw new FlagSyntaxError(

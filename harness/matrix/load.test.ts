@@ -90,7 +90,7 @@ describe('parseMatrix: a valid file', () => {
       ),
     );
     expect(config.file).toBe(file);
-    expect(config.fixtureDir).toBe(path.join(dir, 'crate'));
+    expect(config.fixture.dir).toBe(path.join(dir, 'crate'));
     expect(config.imports).toEqual(['numpy', 'numpy.linalg']);
     expect(config.axes).toEqual({
       distro: ['bullseye', 'bookworm', 'trixie', 'forky'],
@@ -129,7 +129,7 @@ describe('parseMatrix: a valid file', () => {
     const nested = path.join(dir, 'nested');
     fs.mkdirSync(nested, { recursive: true });
     const { config } = parseMatrix(yaml('fixture: ../crate', ...BASE.slice(1)), path.join(nested, 'm.yaml'));
-    expect(config.fixtureDir).toBe(path.join(dir, 'crate'));
+    expect(config.fixture.dir).toBe(path.join(dir, 'crate'));
   });
 
   it('stringifies YAML numbers and booleans in axis values', () => {
@@ -265,7 +265,7 @@ describe('parseMatrix: keys and types', () => {
     expect(all.map((d) => d.message)).toEqual(['unknown top-level key `fixtrue`', 'missing required key `fixture`']);
     expect(pos(all[0])).toEqual([1, 1]);
     expect(all[0]!.hint).toContain('did you mean `fixture`?');
-    expect(all[0]!.hint).toContain('valid keys: fixture, imports, matrix, expect, options');
+    expect(all[0]!.hint).toContain('valid keys: fixture, imports, loaders, matrix, expect, options');
   });
 
   it('reports a missing `matrix`', () => {
@@ -419,11 +419,11 @@ describe('parseMatrix: axis values', () => {
 
   it('rejects invalid python, numpy and loader values, each at its position', () => {
     const all = diagnostics(
-      yaml('fixture: crate', 'matrix:', '  distro: [bookworm]', '  python: [system, "3"]', '  numpy: [latest]', '  loader: [c, rsut]', '  flags: [linked]'),
+      yaml('fixture: crate', 'matrix:', '  distro: [bookworm]', '  python: [system, "3"]', '  numpy: [newest]', '  loader: [c, rsut]', '  flags: [linked]'),
     );
     expect(all.map((d) => [...pos(d), d.message])).toEqual([
       [4, 20, 'invalid python value "3"'],
-      [5, 11, 'invalid numpy value "latest"'],
+      [5, 11, 'invalid numpy value "newest"'],
       [6, 15, 'invalid loader "rsut"'],
     ]);
     expect(all[2]!.hint).toContain('did you mean `rust`?');
@@ -656,7 +656,7 @@ describe('loadMatrix', () => {
     fs.writeFileSync(file, yaml(...BASE));
     const { config } = loadMatrix(file);
     expect(config.file).toBe(file);
-    expect(config.fixtureDir).toBe(path.join(dir, 'crate'));
+    expect(config.fixture.dir).toBe(path.join(dir, 'crate'));
   });
 
   it('resolves a relative path to an absolute config.file', () => {

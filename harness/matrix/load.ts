@@ -6,14 +6,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node, type Pair, type YAMLError, type YAMLMap } from 'yaml';
 import { OUTCOMES, type Outcome } from '../results/types.ts';
-import { axisValueKey, checkAxisValue } from './axis-values.ts';
+import { axisValueKey, checkAxisValue, type AxisValueCheck } from './axis-values.ts';
 import { AXIS_EXAMPLES, checkCells } from './cell-checks.ts';
 import { MatrixFileError, sortDiagnostics } from './diagnostics.ts';
+import { readFixture } from './fixture-section.ts';
+import { readLoaders } from './loaders-section.ts';
 import { closest, didYouMean } from './suggest.ts';
 import {
   KNOWN_AXES,
   type Combination,
+  type CustomLoader,
   type ExpectRule,
+  type FixtureConfig,
   type MatrixConfig,
   type MatrixDiagnostic,
   type MatrixEntry,
@@ -37,7 +41,7 @@ export const DEFAULT_OPTIONS: Readonly<MatrixOptions> = {
   hostCaCertificates: 'auto',
 };
 
-const TOP_KEYS = ['fixture', 'imports', 'matrix', 'expect', 'options'];
+const TOP_KEYS = ['fixture', 'imports', 'loaders', 'matrix', 'expect', 'options'];
 const RULE_KEYS = ['when', 'outcome'];
 const OPTION_KEYS = ['timeout', 'max-cells', 'host-ca-certificates'];
 const MATRIX_LISTS = ['exclude', 'include'];
@@ -85,7 +89,7 @@ export function parseMatrix(text: string, file: string): ParsedMatrix {
     reader.error(
       root,
       `the matrix file must be a YAML mapping, not ${kindOf(root)}`,
-      'write `key: value` lines: `fixture:`, `matrix:` and optionally `imports:`, `expect:`, `options:`',
+      'write `key: value` lines: `fixture:`, `matrix:` and optionally `imports:`, `loaders:`, `expect:`, `options:`',
     );
     throw new MatrixFileError(reader.errors);
   }
@@ -118,6 +122,12 @@ function lowerFirst(s: string): string {
   return s.charAt(0).toLowerCase() + s.slice(1);
 }
 
+/** What axis values are checked against: the project's own loaders and fix. */
+interface ProjectContext {
+  fixture: FixtureConfig;
+  loaders: Record<string, CustomLoader>;
+}
+
 interface MatrixSection {
   axes: Record<string, string[]>;
   exclude: MatrixEntry[];
@@ -142,20 +152,21 @@ class MatrixReader {
 
   read(root: YAMLMap): MatrixConfig {
     const pairs = this.r.pairs(root, TOP_KEYS, 'top-level key');
-    const fixtureDir = this.fixture(root, pairs.get('fixture'));
+    const fixture = readFixture(this.r, root, pairs.get('fixture'), this.dir);
     const imports = pairs.has('imports') ? this.imports(pairs.get('imports')!) : [...DEFAULT_IMPORTS];
+    const loaders = pairs.has('loaders') ? readLoaders(this.r, pairs.get('loaders')!) : {};
     const options = pairs.has('options') ? this.options(pairs.get('options')!) : { ...DEFAULT_OPTIONS };
-    const matrix = this.matrix(root, pairs.get('matrix'));
+    const matrix = this.matrix(root, pairs.get('matrix'), { fixture, loaders });
     const expect = pairs.has('expect') ? this.expect(pairs.get('expect')!, matrix) : [];
     // Expanding a matrix that has errors would only add confusing follow-up errors.
     if (matrix.valid && this.optionsValid) {
-      for (const d of checkCells({ ...matrix, expect, maxCells: options.maxCells, matrixAt: this.r.pos(matrix.key) })) {
-        (d.severity === 'error' ? this.r.errors : this.r.warnings).push(d);
-      }
+      const checks = checkCells({ ...matrix, loaders, expect, maxCells: options.maxCells, matrixAt: this.r.pos(matrix.key) });
+      for (const d of checks) (d.severity === 'error' ? this.r.errors : this.r.warnings).push(d);
     }
     return {
       file: this.file,
-      fixtureDir,
+      fixture,
+      loaders,
       imports,
       axes: matrix.axes,
       exclude: matrix.exclude,
@@ -163,31 +174,6 @@ class MatrixReader {
       expect,
       options,
     };
-  }
-
-  private fixture(root: YAMLMap, pair: Pair | undefined): string {
-    if (pair === undefined) {
-      this.r.error(root, 'missing required key `fixture`', 'add `fixture: <folder of the PyO3 crate>`, relative to this file');
-      return this.dir;
-    }
-    const node = this.r.value(pair);
-    const text = this.r.scalarText(node, '`fixture`', this.r.keyNode(pair));
-    if (text === undefined) return this.dir;
-    const dir = path.resolve(this.dir, text);
-    const where = `it resolved to ${dir}; \`fixture\` is relative to the matrix file's folder`;
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(dir);
-    } catch {
-      this.r.error(node, `fixture folder "${text}" does not exist`, where);
-      return dir;
-    }
-    if (!stat.isDirectory()) {
-      this.r.error(node, `fixture "${text}" is not a folder`, `point at the crate folder that contains Cargo.toml (${where})`);
-    } else if (!fs.existsSync(path.join(dir, 'Cargo.toml'))) {
-      this.r.error(node, `fixture folder "${text}" has no Cargo.toml`, `point at the PyO3 crate's folder (${where})`);
-    }
-    return dir;
   }
 
   private imports(pair: Pair): string[] {
@@ -258,7 +244,7 @@ class MatrixReader {
     return options;
   }
 
-  private matrix(root: YAMLMap, pair: Pair | undefined): MatrixSection {
+  private matrix(root: YAMLMap, pair: Pair | undefined, project: ProjectContext): MatrixSection {
     const section: MatrixSection = { axes: {}, exclude: [], include: [], key: undefined, valid: false };
     const before = this.r.errors.length;
     const axesHint = `write one \`axis: [values]\` line per axis: ${KNOWN_AXES.join(', ')}`;
@@ -275,17 +261,17 @@ class MatrixReader {
     const pairs = this.r.pairs(node, undefined, 'matrix key');
     // Axes first: exclude keys are checked against them wherever exclude appears in the file.
     for (const [name, axisPair] of pairs) {
-      if (!MATRIX_LISTS.includes(name)) section.axes[name] = this.axis(name, axisPair);
+      if (!MATRIX_LISTS.includes(name)) section.axes[name] = this.axis(name, axisPair, project);
     }
     const exclude = pairs.get('exclude');
-    if (exclude) section.exclude = this.entries(exclude, 'exclude', section.axes);
+    if (exclude) section.exclude = this.entries(exclude, 'exclude', section.axes, project);
     const include = pairs.get('include');
-    if (include) section.include = this.entries(include, 'include', section.axes);
+    if (include) section.include = this.entries(include, 'include', section.axes, project);
     section.valid = this.r.errors.length === before;
     return section;
   }
 
-  private axis(name: string, pair: Pair): string[] {
+  private axis(name: string, pair: Pair, project: ProjectContext): string[] {
     const node = this.r.value(pair);
     const values: string[] = [];
     if (isScalar(node) && node.value === null) {
@@ -316,7 +302,7 @@ class MatrixReader {
       }
       const text = this.r.scalarText(itemNode, `a value of axis \`${name}\``);
       if (text === undefined) continue;
-      const checked = checkAxisValue(name, text);
+      const checked = this.checkValue(name, text, project);
       if (!checked.ok) {
         this.r.error(itemNode, checked.message, checked.hint);
         continue;
@@ -336,7 +322,7 @@ class MatrixReader {
   }
 
   /** `exclude` or `include`: a list of mappings of scalars. */
-  private entries(pair: Pair, kind: 'exclude' | 'include', axes: Record<string, string[]>): MatrixEntry[] {
+  private entries(pair: Pair, kind: 'exclude' | 'include', axes: Record<string, string[]>, project: ProjectContext): MatrixEntry[] {
     const axisNames = Object.keys(axes);
     const node = this.r.value(pair);
     const example =
@@ -371,7 +357,7 @@ class MatrixReader {
         }
         const valueNode = this.r.value(entryPair);
         const text = this.r.scalarText(valueNode, `\`${kind}\` value of \`${name}\``, key);
-        const checked = text === undefined ? undefined : checkAxisValue(name, text);
+        const checked = text === undefined ? undefined : this.checkValue(name, text, project);
         if (checked && !checked.ok) this.r.error(valueNode, checked.message, checked.hint);
         if (checked?.ok) values[name] = this.axisSpelling(name, checked.value, axes[name]);
         else ok = false;
@@ -379,6 +365,21 @@ class MatrixReader {
       if (ok) entries.push({ values, at: this.r.pos(entry) });
     }
     return entries;
+  }
+
+  /** An axis value, checked against the project: its own loaders, and a fix to promote. */
+  private checkValue(axis: string, text: string, project: ProjectContext): AxisValueCheck {
+    const checked = checkAxisValue(axis, text, Object.keys(project.loaders));
+    if (checked.ok && axis === 'mitigation' && checked.value === 'promote' && !project.fixture.promoteFeature) {
+      return {
+        ok: false,
+        message: 'mitigation `promote` needs the cargo feature that turns on the library\'s own fix',
+        hint:
+          'add `promote-feature: NAME` under `fixture:` (mapping form: `fixture: {path: DIR, promote-feature: NAME}`); ' +
+          'the built-in fixture\'s feature is `promote`',
+      };
+    }
+    return checked;
   }
 
   /**

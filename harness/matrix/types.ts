@@ -37,12 +37,58 @@ export interface MatrixOptions {
   hostCaCertificates: boolean | 'auto';
 }
 
+/** How the built-in loaders call the library's entry point. */
+export type EntryKind =
+  | 'probe' // the dlmatrix probe: const char *f(const char *imports), returns a JSON report
+  | 'void' // void f(void)
+  | 'int'; // int f(void): non-zero means failure
+
+/** The library under test (`fixture:`): a Cargo package or workspace and how to build it. */
+export interface FixtureConfig {
+  /** Absolute path of the project (`fixture.path` resolved against the matrix file's folder). */
+  dir: string;
+  /** Shell command run in a copy of the project inside each toolchain image. */
+  build: string;
+  /** The built library, relative to `dir`; undefined: the one cdylib the build leaves. */
+  library?: string;
+  /** Exported symbol the built-in loaders call. */
+  entry: string;
+  entryKind: EntryKind;
+  /** Cargo feature that turns on the library's own fix, for `mitigation: promote`. */
+  promoteFeature?: string;
+}
+
+/** The placeholders a custom loader's `run` may use. */
+export const LOADER_PLACEHOLDERS = ['library', 'flags', 'entry'] as const;
+
+/** One of the user's own host programs (`loaders:`), usable as a value of the loader axis. */
+export interface CustomLoader {
+  name: string;
+  /** Shell command run in the project copy after the library is built. */
+  build?: string;
+  /** argv, run in the project folder, with {library}, {flags} and {entry} substituted. */
+  run: string[];
+  env: Record<string, string>;
+  /** False when `run` has no {flags}: the program opens the library its own way (flags `own`). */
+  usesFlags: boolean;
+  at: SourcePos;
+}
+
+/** Values of the optional `mitigation` axis: which fix for the RTLD_LOCAL failure a cell applies. */
+export const MITIGATIONS = [
+  'none', // the program as it is
+  'preload', // LD_PRELOAD of the environment's libpython
+  'promote', // the library built with its own fix (fixture.promote-feature)
+] as const;
+export type Mitigation = (typeof MITIGATIONS)[number];
+
 export interface MatrixConfig {
   /** Absolute path of the matrix file. */
   file: string;
-  /** Absolute path of the fixture crate (`fixture:` resolved against the file's folder). */
-  fixtureDir: string;
-  /** Modules the fixture imports when called. */
+  fixture: FixtureConfig;
+  /** The user's host programs by name. */
+  loaders: Record<string, CustomLoader>;
+  /** Modules whose import is watched in every cell. */
   imports: string[];
   /** Axis name -> values, in file order (unknown axes allowed: they label cells). */
   axes: Record<string, string[]>;

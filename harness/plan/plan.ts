@@ -1,7 +1,7 @@
 // matrix -> plan: the cells to run, grouped by the environment (distro, python, numpy) whose
 // image and container they share. Pure: nothing here touches Docker.
 import { parseFlags, type LoadMode } from '../matrix/flags.ts';
-import type { Combination, MatrixConfig } from '../matrix/types.ts';
+import type { Combination, MatrixConfig, Mitigation } from '../matrix/types.ts';
 import type { CellAxes, Outcome } from '../results/types.ts';
 import { expectedOutcomes } from '../verdict/expectations.ts';
 import { cellId, environmentKey } from './cell-id.ts';
@@ -11,6 +11,8 @@ export interface PlannedCell {
   axes: CellAxes;
   environment: string;
   mode: LoadMode;
+  /** The `mitigation` axis (`none` when the matrix has no such axis). */
+  mitigation: Mitigation;
   expected: Outcome[];
 }
 
@@ -36,6 +38,7 @@ export function buildPlan(config: MatrixConfig, combinations: Combination[]): Pl
       axes,
       environment: environmentKey(axes),
       mode: parseFlags(axes.flags),
+      mitigation: (axes.mitigation ?? 'none') as Mitigation,
       expected: expectedOutcomes(config.expect, axes),
     };
   });

@@ -40,9 +40,11 @@ const SHORT_OUTCOME: Record<Outcome, string> = {
   'undefined-symbol': 'undefined symbol',
   'import-error': 'import error',
   'dlopen-error': 'dlopen error',
+  'no-import': 'no import',
   crash: 'crash',
   timeout: 'timeout',
   'build-error': 'build error',
+  'engine-error': 'engine error',
   skipped: 'skipped',
 };
 

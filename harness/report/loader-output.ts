@@ -7,6 +7,7 @@ import { parseResultLine } from '../verdict/loader-output.ts';
 export function decodeLoaderOutput(stdout: string): string | undefined {
   const line = parseResultLine(stdout);
   if (!line) return undefined;
+  if (line.stage === 'entry') return `${line.entry ?? 'entry'}() returned${line.returned === undefined ? '' : ` ${line.returned}`}\n`;
   if (line.stage !== 'probe') return `${line.stage} failed: ${String(line.error)}\n`;
   const report = line.report ?? {};
   const parts = typeof report.fatal === 'string' ? [`python failed: ${report.fatal}`] : [];

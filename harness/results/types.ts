@@ -9,10 +9,12 @@ export const OUTCOMES = [
   'loaded', // every import succeeded
   'undefined-symbol', // root cause is an unresolved symbol (see `symbol`)
   'import-error', // an import failed for another reason
-  'dlopen-error', // the loader could not open the fixture at all
-  'crash', // the loader died from a signal or exited without a result (see `signal`)
+  'dlopen-error', // the loader could not open the library at all
+  'no-import', // the program ended well but never imported the watched modules
+  'crash', // the loader died from a signal, or failed (exit code, entry's return) (see `signal`, `reason`)
   'timeout', // the loader did not finish within the cell timeout and was killed
   'build-error', // the environment's image could not be built (see `reason`)
+  'engine-error', // the container or the engine failed while the cell ran: no result (see `reason`)
   'skipped', // the cell cannot exist (see `reason`): not a failure
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -46,6 +48,8 @@ export interface CellResult {
   symbol?: string;
   /** For `crash`: the signal name, e.g. "SIGSEGV". */
   signal?: string;
+  /** Each watched module the run tried to import: ok with its version, or its root error. */
+  modules?: ModuleResult[];
   /** Why: the root-cause message, the skip reason, the build-log tail. */
   reason?: string;
   /** The outcomes the matrix's `expect` rules allowed for this cell. */
@@ -61,6 +65,15 @@ export interface CellResult {
   exitCode?: number | null;
   /** Everything the loader printed (untrusted text). */
   output: { stdout: string; stderr: string };
+}
+
+export interface ModuleResult {
+  name: string;
+  ok: boolean;
+  version?: string;
+  /** The root error of a failed import, e.g. the dynamic loader's `undefined symbol: X`. */
+  error?: string;
+  symbol?: string;
 }
 
 export interface AttemptSummary {
@@ -82,6 +95,8 @@ export interface EnvironmentInfo {
   /** Set when the environment cannot exist (its cells are skipped) or failed to build. */
   skipReason?: string;
   buildError?: string;
+  /** Set when the engine could not run the environment's container (not a build problem). */
+  engineError?: string;
   buildMs?: number;
 }
 

@@ -1,6 +1,8 @@
-// The machine-readable line each loader prints (see fixtures/loaders/c/result_line.h):
-//   @@dlmatrix {"stage":"probe","report":{...}}        the fixture ran
-//   @@dlmatrix {"stage":"dlopen"|"dlsym"|"flags","error":"..."}   it could not be reached
+// The machine-readable line each built-in loader prints (see fixtures/loaders/c/result_line.h):
+//   @@dlmatrix {"stage":"probe","report":{...}}                 the dlmatrix probe ran
+//   @@dlmatrix {"stage":"entry","entry":"f","returned":N}       a user entry ran (N for int f(void))
+//   @@dlmatrix {"stage":"dlopen"|"dlsym"|"flags","error":"..."}   the library or entry could not be reached
+// A user's own host program prints whatever it likes; this line is then simply absent.
 
 export const RESULT_LINE_PREFIX = '@@dlmatrix ';
 
@@ -27,18 +29,37 @@ export interface ProbeReport {
 
 export type ResultLine =
   | { stage: 'probe'; report: ProbeReport }
+  | { stage: 'entry'; entry?: string; returned?: number }
   | { stage: 'dlopen' | 'dlsym' | 'flags'; error: string };
 
-/** The last well-formed result line in stdout, if any. */
+/** The last well-formed result line in stdout, if any; lines of the wrong shape are ignored. */
 export function parseResultLine(stdout: string): ResultLine | undefined {
   const lines = stdout.split('\n').filter((line) => line.startsWith(RESULT_LINE_PREFIX));
   for (const line of lines.reverse()) {
+    let value: unknown;
     try {
-      const value = JSON.parse(line.slice(RESULT_LINE_PREFIX.length)) as ResultLine;
-      if (value && typeof value === 'object' && typeof value.stage === 'string') return value;
+      value = JSON.parse(line.slice(RESULT_LINE_PREFIX.length));
     } catch {
-      // A truncated or garbled line: look for an earlier one.
+      continue; // truncated or garbled: look for an earlier one
     }
+    if (isResultLine(value)) return value;
   }
   return undefined;
+}
+
+function isResultLine(value: unknown): value is ResultLine {
+  if (typeof value !== 'object' || value === null) return false;
+  const line = value as Record<string, unknown>;
+  switch (line.stage) {
+    case 'probe':
+      return typeof line.report === 'object' && line.report !== null && (!('modules' in line.report) || Array.isArray((line.report as ProbeReport).modules));
+    case 'entry':
+      return line.returned === undefined || typeof line.returned === 'number';
+    case 'dlopen':
+    case 'dlsym':
+    case 'flags':
+      return typeof line.error === 'string';
+    default:
+      return false;
+  }
 }

@@ -1,0 +1,192 @@
+# The cell runner: the main process of every environment's container. The harness writes one
+# JSON request per line on stdin and reads one JSON reply per line on stdout, so a cell costs a
+# process start, not a `docker exec` round trip. When stdin closes (the harness finished, or died
+# and the engine closed its attach stream), the runner kills what it started and exits, and the
+# container, created with AutoRemove, goes away: nothing is leaked.
+#
+# Request: {"id", "argv", "cwd", "env", "timeout", "watch": [modules], "maxOutput"}
+# Replies: {"type": "ready", "pid"} once, then per request {"type": "result", "id", "exitCode",
+#          "signal", "timedOut", "stdout", "stderr", "trace": [events], "durationMs"}
+#          or {"type": "error", "id", "message"} when the request could not start at all.
+# Runs on every Python 3 the environments have (3.6+): no newer syntax.
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+TRACE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "trace")
+KILL_GRACE_SECONDS = 5
+DEFAULT_MAX_OUTPUT = 1024 * 1024
+
+_send_lock = threading.Lock()
+_children = {}
+_children_lock = threading.Lock()
+
+
+def send(message):
+    line = json.dumps(message) + "\n"
+    with _send_lock:
+        sys.stdout.write(line)
+        sys.stdout.flush()
+
+
+class Capture(object):
+    """Keeps the head and the tail of a stream: a result line printed last survives a flood."""
+
+    def __init__(self, limit):
+        self.head_limit = limit // 4
+        self.tail_limit = limit - self.head_limit
+        self.head = bytearray()
+        self.tail = bytearray()
+        self.dropped = 0
+
+    def feed(self, chunk):
+        room = self.head_limit - len(self.head)
+        if room > 0:
+            self.head += chunk[:room]
+            chunk = chunk[room:]
+        if chunk:
+            self.tail += chunk
+            excess = len(self.tail) - self.tail_limit
+            if excess > 0:
+                del self.tail[:excess]
+                self.dropped += excess
+
+    def text(self):
+        middle = "\n[dlmatrix: %d bytes dropped here]\n" % self.dropped if self.dropped else ""
+        return self.head.decode("utf-8", "replace") + middle + self.tail.decode("utf-8", "replace")
+
+
+def drain(stream, capture):
+    while True:
+        chunk = os.read(stream.fileno(), 65536)
+        if not chunk:
+            break
+        capture.feed(chunk)
+
+
+def kill_group(process, sig):
+    try:
+        os.killpg(process.pid, sig)
+    except OSError:
+        pass
+
+
+def read_trace(path):
+    events = []
+    try:
+        with open(path, "rb") as handle:
+            for line in handle:
+                try:
+                    events.append(json.loads(line.decode("utf-8", "replace")))
+                except ValueError:
+                    events.append({"event": "garbled", "text": line[:200].decode("utf-8", "replace")})
+        os.unlink(path)
+    except OSError:
+        pass
+    return events
+
+
+def run(request):
+    env = dict(os.environ)
+    env.update(request.get("env") or {})
+    trace_fd, trace_path = tempfile.mkstemp(prefix="dlmatrix-trace-", suffix=".jsonl")
+    os.close(trace_fd)
+    env["PYTHONPATH"] = TRACE_DIR + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["DLMATRIX_TRACE"] = trace_path
+    env["DLMATRIX_WATCH"] = ",".join(request.get("watch") or [])
+    limit = int(request.get("maxOutput") or DEFAULT_MAX_OUTPUT)
+    out, err = Capture(limit), Capture(limit)
+    started = time.time()
+    try:
+        process = subprocess.Popen(request["argv"], cwd=request.get("cwd") or "/", env=env,
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   start_new_session=True)
+    except (OSError, ValueError) as exc:
+        read_trace(trace_path)
+        send({"type": "error", "id": request.get("id"), "message": "cannot start %s: %s" % (request["argv"][:1], exc)})
+        return
+    with _children_lock:
+        _children[request["id"]] = process
+    readers = [threading.Thread(target=drain, args=(process.stdout, out)),
+               threading.Thread(target=drain, args=(process.stderr, err))]
+    for reader in readers:
+        reader.daemon = True
+        reader.start()
+    timed_out = False
+    try:
+        process.wait(timeout=float(request.get("timeout") or 60))
+    except subprocess.TimeoutExpired:
+        # TERM first, as coreutils `timeout` does; a loader that ignores it is killed.
+        timed_out = True
+        kill_group(process, signal.SIGTERM)
+        try:
+            process.wait(timeout=KILL_GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
+            kill_group(process, signal.SIGKILL)
+            process.wait()
+    # A daemonized grandchild may hold the pipes open: give the readers a moment, then end it.
+    for reader in readers:
+        reader.join(2)
+    if any(reader.is_alive() for reader in readers):
+        kill_group(process, signal.SIGKILL)
+        for reader in readers:
+            reader.join(2)
+    with _children_lock:
+        _children.pop(request["id"], None)
+    code = process.returncode
+    send({
+        "type": "result",
+        "id": request["id"],
+        "exitCode": code if code >= 0 else None,
+        "signal": signal_name(-code) if code < 0 else None,
+        "timedOut": timed_out,
+        "stdout": out.text(),
+        "stderr": err.text(),
+        "trace": read_trace(trace_path),
+        "durationMs": int((time.time() - started) * 1000),
+    })
+
+
+def signal_name(number):
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return "signal %d" % number
+
+
+def serve(request):
+    try:
+        run(request)
+    except Exception as exc:  # a bug here must not silence the cell: report it
+        send({"type": "error", "id": request.get("id"), "message": "runner failed: %r" % (exc,)})
+
+
+def main():
+    send({"type": "ready", "pid": os.getpid()})
+    for line in iter(sys.stdin.readline, ""):
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            request = json.loads(line)
+        except ValueError:
+            send({"type": "error", "id": None, "message": "not a JSON request: %r" % line[:200]})
+            continue
+        worker = threading.Thread(target=serve, args=(request,))
+        worker.daemon = True
+        worker.start()
+    # stdin closed: the harness is gone or done. Leave nothing running.
+    with _children_lock:
+        for process in _children.values():
+            kill_group(process, signal.SIGKILL)
+    sys.stdout.flush()
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()

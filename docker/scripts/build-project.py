@@ -1,0 +1,161 @@
+# Builds the project under test inside the toolchain image, once per variant:
+#   plain    the project as it is (mitigations `none` and `preload` use it);
+#   promote  the build command with `--features FEATURE` (the library's own fix).
+# Each variant is a copy of the sources in /opt/dlmatrix/variants/VARIANT/src (the project and
+# the path dependencies outside it, in their relative layout), built in place (so rpaths and relative paths in the user's commands stay true at run time), with its
+# target/ folder kept in a cache mount between builds. Then, in the same copy: the built-in
+# `linked` loaders (linked against the library) and the user's own host programs. At the end the
+# copies, without cargo's intermediate files, move to /opt/dlmatrix/out for the runtime stage.
+# Input: /opt/dlmatrix/src/project.json (written by the harness, see harness/docker/project-build.ts).
+# Runs on every Python 3 the environments have: no newer syntax.
+import fcntl
+import glob
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+SRC = "/opt/dlmatrix/src"
+VARIANTS = "/opt/dlmatrix/variants"
+OUT = "/opt/dlmatrix/out"
+CACHE = "/opt/dlmatrix/cache"
+# What cargo keeps under target/PROFILE that a program never loads at run time.
+INTERMEDIATE = {"deps", "build", "incremental", ".fingerprint", "examples", ".cargo-lock"}
+
+
+class BuildError(Exception):
+    pass
+
+
+def say(text):
+    sys.stdout.write("== dlmatrix: %s\n" % text)
+    sys.stdout.flush()
+
+
+def shell(command, cwd, env, what):
+    say("%s: %s" % (what, command))
+    code = subprocess.call(["sh", "-c", command], cwd=cwd, env=env)
+    if code != 0:
+        raise BuildError("%s failed (exit %d): %s" % (what, code, command))
+
+
+def find_library(project, configured):
+    if configured:
+        path = os.path.join(project, configured)
+        if not os.path.isfile(path):
+            found = candidates(project)
+            raise BuildError("fixture.library %s does not exist after the build%s" % (
+                configured, "; the build left: " + ", ".join(found) if found else ""))
+        return path
+    found = candidates(project)
+    if len(found) == 1:
+        return os.path.join(project, found[0])
+    if not found:
+        raise BuildError("the build left no cdylib (target/*/lib*.so): check crate-type = [\"cdylib\"], or set fixture.library")
+    raise BuildError("the build left several cdylibs (%s): say which one with fixture.library" % ", ".join(found))
+
+
+def candidates(project):
+    paths = glob.glob(os.path.join(project, "target", "*", "lib*.so")) + \
+        glob.glob(os.path.join(project, "target", "*", "*", "lib*.so"))
+    return sorted(os.path.relpath(p, project) for p in paths
+                  if os.path.basename(os.path.dirname(p)) not in INTERMEDIATE)
+
+
+def build_linked_loaders(config, library, bin_dir):
+    """The built-in `linked` loaders: executables that name the library at link time."""
+    lib_dir, lib_file = os.path.split(library)
+    entry, kind = config["entry"], config["entryKind"]
+    if "c" in config["linked"]:
+        shell("gcc -O1 -Wall -o %s -DENTRY=%s -DENTRY_KIND_%s %s/linked.c -L%s -l:%s -Wl,-rpath,%s" % (
+            os.path.join(bin_dir, "loader-c-linked"), entry, kind.upper(), SRC + "/linked", lib_dir, lib_file, lib_dir),
+            bin_dir, os.environ, "linking the C loader")
+    if "rust" in config["linked"]:
+        name = lib_file[3:-3] if lib_file.startswith("lib") and lib_file.endswith(".so") else None
+        if name is None:
+            raise BuildError("the Rust linked loader needs a library named libNAME.so, not %s" % lib_file)
+        with open(os.path.join(SRC, "linked", "linked.rs")) as template:
+            source = template.read().replace("ENTRY", entry).replace("KIND", kind)
+        path = os.path.join(bin_dir, "linked.rs")
+        with open(path, "w") as handle:
+            handle.write(source)
+        shell("rustc -O -o %s %s -L %s -l dylib=%s -C link-args=-Wl,-rpath,%s" % (
+            os.path.join(bin_dir, "loader-rust-linked"), path, lib_dir, name, lib_dir),
+            bin_dir, os.environ, "linking the Rust loader")
+        os.unlink(path)
+
+
+def keep_outputs(cache_target, project_target, library):
+    """target/ without cargo's intermediate files: what the host programs load at run time."""
+    os.makedirs(project_target)
+    for root, dirs, files in os.walk(cache_target):
+        dirs[:] = [d for d in dirs if d not in INTERMEDIATE]
+        relative = os.path.relpath(root, cache_target)
+        dest = os.path.normpath(os.path.join(project_target, relative))
+        if not os.path.isdir(dest):
+            os.makedirs(dest)
+        for name in files:
+            if name not in INTERMEDIATE:
+                shutil.copy2(os.path.join(root, name), os.path.join(dest, name), follow_symlinks=True)
+    # A library configured inside an intermediate folder is kept too.
+    if library.startswith(project_target + os.sep) and not os.path.exists(library):
+        relative = os.path.relpath(library, project_target)
+        os.makedirs(os.path.dirname(library), exist_ok=True)
+        shutil.copy2(os.path.join(cache_target, relative), library)
+
+
+def build_variant(config, variant, cache_key, python):
+    name = variant["name"]
+    root = os.path.join(VARIANTS, name)
+    sources = os.path.join(root, "src")
+    project = os.path.normpath(os.path.join(sources, config["projectDir"]))
+    bin_dir = os.path.join(root, "bin")
+    os.makedirs(bin_dir)
+    shutil.copytree(os.path.join(SRC, "project"), sources, symlinks=True)
+    cache_target = os.path.join(CACHE, cache_key, name, "target")
+    if not os.path.isdir(cache_target):
+        os.makedirs(cache_target)
+    target = os.path.join(project, "target")
+    if os.path.lexists(target):
+        shutil.rmtree(target)
+    # Builds of one cache key never share a target folder at once.
+    lock = open(os.path.join(CACHE, cache_key, name, ".lock"), "w")
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    os.symlink(cache_target, target)
+    env = dict(os.environ, PYO3_PYTHON=python, CARGO_TERM_COLOR="never")
+    command = config["build"]
+    if variant.get("features"):
+        command = "%s --features %s" % (command, variant["features"])
+    shell(command, project, env, "building the %s library" % name)
+    library = find_library(project, config.get("library"))
+    say("library (%s): %s" % (name, library))
+    build_linked_loaders(config, library, bin_dir)
+    for loader in config["loaders"]:
+        if loader.get("build"):
+            shell(loader["build"], project, env, "building host program %s" % loader["name"])
+    os.unlink(target)
+    keep_outputs(cache_target, target, library)
+    lock.close()
+    # Where the harness finds them at run time ({library}, and the folder host programs run in).
+    for fact, value in (("library_" + name, library), ("project_" + name, project)):
+        with open(os.path.join(OUT, "facts", fact), "w") as handle:
+            handle.write(value)
+
+
+def main():
+    cache_key = sys.argv[1]
+    with open(os.path.join(SRC, "project.json")) as handle:
+        config = json.load(handle)
+    python = open("/opt/dlmatrix/facts/python_path").read().strip()
+    try:
+        for variant in config["variants"]:
+            build_variant(config, variant, cache_key, python)
+    except BuildError as exc:
+        sys.stdout.write("DLMATRIX-BUILD-ERROR: %s\n" % exc)
+        sys.exit(1)
+    shutil.move(VARIANTS, os.path.join(OUT, "variants"))
+
+
+if __name__ == "__main__":
+    main()

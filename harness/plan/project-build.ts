@@ -1,0 +1,36 @@
+// What each environment image must build of the project, decided from the whole matrix (not a
+// filtered or sharded part of it, so every run of one matrix shares the same images): the plain
+// library, its fixed variant when any cell runs `mitigation: promote`, the built-in loaders
+// linked against it when any cell uses `linked`, and the user's host programs the matrix uses.
+import type { MatrixConfig } from '../matrix/types.ts';
+import type { Plan } from './plan.ts';
+
+export interface ProjectBuildPlan {
+  dir: string;
+  build: string;
+  library?: string;
+  entry: string;
+  entryKind: 'probe' | 'void' | 'int';
+  variants: Array<{ name: 'plain' | 'promote'; features?: string }>;
+  linked: Array<'c' | 'rust'>;
+  loaders: Array<{ name: string; build?: string }>;
+}
+
+export function projectBuildPlan(config: MatrixConfig, full: Plan): ProjectBuildPlan {
+  const { fixture } = config;
+  const promote = full.cells.some((cell) => cell.mitigation === 'promote');
+  const linked = (['c', 'rust'] as const).filter((loader) => full.cells.some((cell) => cell.axes.loader === loader && cell.mode.kind === 'linked'));
+  const used = new Set(full.cells.map((cell) => cell.axes.loader));
+  return {
+    dir: fixture.dir,
+    build: fixture.build,
+    ...(fixture.library && { library: fixture.library }),
+    entry: fixture.entry,
+    entryKind: fixture.entryKind,
+    variants: [{ name: 'plain' }, ...(promote ? [{ name: 'promote' as const, features: fixture.promoteFeature }] : [])],
+    linked: [...linked],
+    loaders: Object.values(config.loaders)
+      .filter((loader) => used.has(loader.name))
+      .map((loader) => ({ name: loader.name, ...(loader.build && { build: loader.build }) })),
+  };
+}

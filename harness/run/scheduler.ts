@@ -1,0 +1,191 @@
+// plan -> images -> cells -> results. Every environment's image is requested up front (the image
+// builder queues builds under its own limit); as soon as one is ready, its environment gets a
+// session (one container running the cell runner) and its cells run there, all environments'
+// cells under one limit (--jobs). One stop signal (RunStop) ends everything: Ctrl-C, --fail-fast,
+// the engine going away. Every planned cell ends with a result, and no reporter event comes after
+// runPlan returns.
+import pLimit from 'p-limit';
+import { BuildFailedError, type ContainerClient } from '../docker/container-client.ts';
+import type { BuiltImage } from '../docker/images.ts';
+import { LABELS } from '../docker/labels.ts';
+import type { PlannedEnvironment, Plan } from '../plan/plan.ts';
+import type { Reporter } from '../report/reporter.ts';
+import type { CellResult, EnvironmentInfo } from '../results/types.ts';
+import { notRunResult } from './cell-result.ts';
+import { runCell, type CellSettings } from './cell-runner.ts';
+import { EnvironmentSession } from './environment-session.ts';
+import type { InvocationContext } from './invocation.ts';
+import type { RunStop, StopReason } from './run-stop.ts';
+
+export interface ImageProvider {
+  environment(distro: string, python: string, numpy: string): Promise<BuiltImage>;
+}
+
+export interface RunSettings {
+  runId: string;
+  /** `host:pid` of this harness, on its containers, so a later run can tell dead runs from live ones. */
+  owner: string;
+  /** Cells running at once. */
+  jobs: number;
+  timeoutSeconds: number;
+  retries: number;
+  failFast: boolean;
+  context: InvocationContext;
+  stop: RunStop;
+}
+
+export interface RunOutcome {
+  cells: CellResult[];
+  environments: EnvironmentInfo[];
+  /** Why the run stopped early, if it did. */
+  stopReason?: StopReason;
+}
+
+const BUILD_LOG_TAIL_CHARS = 4000;
+const ENGINE_CHECK_MS = 5000;
+
+export async function runPlan(
+  plan: Plan,
+  deps: { client: ContainerClient; images: ImageProvider; reporter: Reporter },
+  settings: RunSettings,
+): Promise<RunOutcome> {
+  const { client, reporter } = deps;
+  const { stop } = settings;
+  const results = new Map<string, CellResult>();
+  const environments = new Map<string, EnvironmentInfo>();
+  const sessions = new Set<EnvironmentSession>();
+  const cellLimit = pLimit(Math.max(1, settings.jobs));
+  // Containers up at once: enough to keep every job busy while one environment drains.
+  const environmentLimit = pLimit(Math.max(2, settings.jobs));
+  const whenStopped = new Promise<'stopped'>((resolve) => {
+    if (stop.stopped) resolve('stopped');
+    stop.signal.addEventListener('abort', () => resolve('stopped'), { once: true });
+  });
+  // Closing a session kills the loaders running in it.
+  const closeAll = () => sessions.forEach((session) => void session.close());
+  stop.signal.addEventListener('abort', closeAll, { once: true });
+
+  const cellSettings: CellSettings = {
+    timeoutSeconds: settings.timeoutSeconds,
+    retries: settings.retries,
+    context: settings.context,
+    stopping: () => stop.stopped,
+  };
+
+  const record = async (result: CellResult) => {
+    results.set(result.id, result);
+    await reporter.onCellEnd?.(result);
+    if (result.verdict === 'fail' && settings.failFast) stop.stop({ kind: 'fail-fast', message: 'not run: --fail-fast stopped the run after a failure' });
+  };
+
+  /** After an engine call failed: is the engine itself gone? Then the whole run stops (exit 3). */
+  const engineLost = async (error: unknown): Promise<boolean> => {
+    const alive = await Promise.race([
+      client.ping().then(() => true, () => false),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ENGINE_CHECK_MS).unref()),
+    ]);
+    if (alive) return false;
+    stop.stop({ kind: 'engine-lost', message: `not run: the Docker engine stopped answering (${firstLine(error)})` });
+    return true;
+  };
+
+  const images = new Map(
+    plan.environments.map((environment) => {
+      const pending = deps.images.environment(environment.distro, environment.python, environment.numpy);
+      pending.catch(() => {}); // handled where awaited
+      return [environment.key, pending] as const;
+    }),
+  );
+
+  const runEnvironment = async (environment: PlannedEnvironment) => {
+    const info: EnvironmentInfo = { key: environment.key, distro: environment.distro, python: environment.python, numpy: environment.numpy, resolved: {} };
+    environments.set(environment.key, info);
+    let image: BuiltImage;
+    try {
+      const ready = await Promise.race([images.get(environment.key)!, whenStopped]);
+      if (ready === 'stopped') return;
+      image = ready;
+      Object.assign(info, { image: image.ref, imageId: image.id, buildMs: image.buildMs });
+    } catch (error) {
+      if (stop.stopped || (!(error instanceof BuildFailedError) && (await engineLost(error)))) return;
+      info.buildError = buildErrorText(error);
+      await reporter.onEnvironmentReady?.(info);
+      for (const cell of environment.cells) await record(notRunResult(cell, 'build-error', info.buildError));
+      return;
+    }
+    // A slot is taken only once the image is ready: ready environments never wait behind builds.
+    await environmentLimit(() => runInSession(environment, info, image));
+  };
+
+  const runInSession = async (environment: PlannedEnvironment, info: EnvironmentInfo, image: BuiltImage) => {
+    if (stop.stopped) return;
+    let session: EnvironmentSession;
+    try {
+      const labels = { [LABELS.managed]: 'true', [LABELS.run]: settings.runId, [LABELS.owner]: settings.owner, [LABELS.environment]: environment.key };
+      session = await EnvironmentSession.open(client, image.ref, labels);
+    } catch (error) {
+      if (stop.stopped || (await engineLost(error))) return;
+      info.engineError = `the environment's container did not start: ${firstLine(error)}`;
+      await reporter.onEnvironmentReady?.(info);
+      for (const cell of environment.cells) await record(notRunResult(cell, 'engine-error', info.engineError));
+      return;
+    }
+    sessions.add(session);
+    if (stop.stopped) void session.close();
+    try {
+      const facts = session.facts;
+      info.resolved = { python: facts.python, numpy: facts.numpy, node: facts.node, rustc: facts.rustc, os: facts.os };
+      if (facts.skip) info.skipReason = facts.skip;
+      await reporter.onEnvironmentReady?.(info);
+      if (!session.running) {
+        for (const cell of environment.cells) await record(notRunResult(cell, 'skipped', facts.skip ?? 'skipped', { python: facts.python, numpy: facts.numpy }));
+        return;
+      }
+      await Promise.all(
+        environment.cells.map((cell) =>
+          cellLimit(async () => {
+            if (stop.stopped) return;
+            await reporter.onCellBegin?.(cell.id);
+            let result: CellResult;
+            try {
+              result = await runCell(cell, session, cellSettings);
+            } catch (error) {
+              // The session failed under this cell: it has no result of its own. Its siblings
+              // still settle one by one; the container is removed only after all of them.
+              if (stop.stopped || (await engineLost(error))) return;
+              result = notRunResult(cell, 'engine-error', `the environment's container failed while the cell ran: ${firstLine(error)}`);
+            }
+            await record(result);
+          }),
+        ),
+      );
+    } finally {
+      sessions.delete(session);
+      await session.close();
+    }
+  };
+
+  try {
+    await Promise.all(plan.environments.map(runEnvironment));
+  } finally {
+    stop.signal.removeEventListener('abort', closeAll);
+    await Promise.all([...sessions].map((session) => session.close()));
+  }
+
+  const stopReason = stop.reason;
+  // Nothing is silently dropped: every planned cell has a result, in plan order.
+  const cells = plan.cells.map((cell) => results.get(cell.id) ?? notRunResult(cell, 'skipped', stopReason?.message ?? 'not run'));
+  const infos = plan.environments.map((e) => environments.get(e.key)!);
+  return { cells, environments: infos, ...(stopReason && { stopReason }) };
+}
+
+function firstLine(error: unknown): string {
+  return String((error as Error)?.message ?? error).split('\n')[0];
+}
+
+function buildErrorText(err: unknown): string {
+  const message = (err as Error)?.message ?? String(err);
+  const tail = err instanceof BuildFailedError && err.logTail ? `\n--- last lines of the failed step ---\n${err.logTail}` : '';
+  const text = `${message}${tail}`;
+  return text.length > BUILD_LOG_TAIL_CHARS ? `…${text.slice(-BUILD_LOG_TAIL_CHARS)}` : text;
+}
