@@ -79,6 +79,8 @@ export class BuildFailedError extends Error {
     message: string,
     /** The last lines of the failing step's output, to show the user. */
     readonly logTail: string,
+    /** The failing step as BuildKit names it, e.g. `[project 5/5] RUN sh build-project.sh`. */
+    readonly step?: string,
   ) {
     super(message);
   }

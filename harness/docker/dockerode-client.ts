@@ -93,7 +93,7 @@ export class DockerodeClient implements ContainerClient {
     } catch (err) {
       const step = log.failedStep();
       const message = `build of ${request.tag} failed${step ? ` in ${step}` : ''}: ${(err as Error).message}`;
-      throw new BuildFailedError(message, log.failedOutput());
+      throw new BuildFailedError(message, log.failedOutput(), step);
     }
   }
 

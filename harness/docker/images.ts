@@ -14,7 +14,7 @@ import {
   type PreparedContext,
   type ProjectBuild,
 } from './build-context.ts';
-import type { ContainerClient } from './container-client.ts';
+import { BuildFailedError, type ContainerClient } from './container-client.ts';
 import { LABELS } from './labels.ts';
 
 export interface ImageBuilderOptions {
@@ -58,6 +58,8 @@ export class ImageBuilder {
   private toolchainContext?: PreparedContext;
   private environmentContext?: PreparedContext;
   private readonly toolchains = new Map<string, Promise<BuiltImage>>();
+  /** Per toolchain, the first environment build: it builds the project stage the others share. */
+  private readonly firstEnvironments = new Map<string, Promise<unknown>>();
   private readonly buildLimit: Limiter;
 
   constructor(
@@ -88,7 +90,15 @@ export class ImageBuilder {
       this.options.caBundle,
     );
     const hash = hashValues(base.id, toolchain.ref, this.environmentContext.hash, python, numpy);
-    const image = await this.ensure({
+    // The environments of one toolchain share its project stage. The first one builds it alone;
+    // the others then find it cached, or fail with its error (BuildKit would share a running
+    // step between concurrent builds, but show its output to one of them only).
+    const first = this.firstEnvironments.get(toolchain.ref);
+    if (first) {
+      const error = await first.then(() => undefined, (e: unknown) => e);
+      if (error instanceof BuildFailedError && error.step?.startsWith('[project ')) throw error;
+    }
+    const pending = this.ensure({
       ref: `dlmatrix/env:${slug(distro)}-py${slug(python)}-np${slug(numpy)}-${hash.slice(0, TAG_HASH_LENGTH)}`,
       context: this.environmentContext,
       dockerfile: 'environment.Dockerfile',
@@ -103,6 +113,8 @@ export class ImageBuilder {
       },
       labels: { [LABELS.stage]: 'environment', [LABELS.distro]: distro, [LABELS.python]: python, [LABELS.numpy]: numpy, [LABELS.contentHash]: hash },
     });
+    if (!first) this.firstEnvironments.set(toolchain.ref, pending);
+    const image = await pending;
     return { ...image, buildMs: image.buildMs + toolchain.buildMs };
   }
 

@@ -11,6 +11,7 @@ import { LABELS } from '../docker/labels.ts';
 import type { PlannedEnvironment, Plan } from '../plan/plan.ts';
 import type { Reporter } from '../report/reporter.ts';
 import type { CellResult, EnvironmentInfo } from '../results/types.ts';
+import { buildErrorText } from './build-error-text.ts';
 import { notRunResult } from './cell-result.ts';
 import { runCell, type CellSettings } from './cell-runner.ts';
 import { EnvironmentSession } from './environment-session.ts';
@@ -41,7 +42,6 @@ export interface RunOutcome {
   stopReason?: StopReason;
 }
 
-const BUILD_LOG_TAIL_CHARS = 4000;
 const ENGINE_CHECK_MS = 5000;
 
 export async function runPlan(
@@ -181,11 +181,4 @@ export async function runPlan(
 
 function firstLine(error: unknown): string {
   return String((error as Error)?.message ?? error).split('\n')[0];
-}
-
-function buildErrorText(err: unknown): string {
-  const message = (err as Error)?.message ?? String(err);
-  const tail = err instanceof BuildFailedError && err.logTail ? `\n--- last lines of the failed step ---\n${err.logTail}` : '';
-  const text = `${message}${tail}`;
-  return text.length > BUILD_LOG_TAIL_CHARS ? `…${text.slice(-BUILD_LOG_TAIL_CHARS)}` : text;
 }
