@@ -26,7 +26,7 @@ const LAYERS: Record<string, { only?: string[]; never?: string[] }> = {
   plan: { only: ['matrix/', 'verdict/expectations.ts', 'results/types.ts'] },
   docker: { never: ['run/', 'report/', 'plan/', 'cli/'] },
   run: {
-    only: ['docker/container-client.ts', 'docker/labels.ts', 'docker/images.ts', 'matrix/flags.ts', 'plan/', 'verdict/', 'results/', 'report/reporter.ts'],
+    only: ['docker/container-client.ts', 'docker/labels.ts', 'docker/images.ts', 'matrix/flags.ts', 'matrix/types.ts', 'plan/', 'verdict/', 'results/', 'report/reporter.ts'],
   },
   verdict: { only: ['results/types.ts', 'matrix/'] },
   results: { only: [] },

@@ -4,7 +4,7 @@
 # and the engine closed its attach stream), the runner kills what it started and exits, and the
 # container, created with AutoRemove, goes away: nothing is leaked.
 #
-# Request: {"id", "argv", "cwd", "env", "timeout", "watch": [modules], "maxOutput"}
+# Request: {"id", "argv", "cwd", "env", "timeout", "watch": [modules], "maxOutput", "killGrace"}
 # Replies: {"type": "ready", "pid"} once, then per request {"type": "result", "id", "exitCode",
 #          "signal", "timedOut", "stdout", "stderr", "trace": [events], "durationMs"}
 #          or {"type": "error", "id", "message"} when the request could not start at all.
@@ -125,7 +125,7 @@ def run(request):
         timed_out = True
         kill_group(process, signal.SIGTERM)
         try:
-            process.wait(timeout=KILL_GRACE_SECONDS)
+            process.wait(timeout=float(request.get("killGrace") or KILL_GRACE_SECONDS))
         except subprocess.TimeoutExpired:
             kill_group(process, signal.SIGKILL)
             process.wait()

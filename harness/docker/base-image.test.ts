@@ -2,7 +2,9 @@
 // debootstrap and import included, runs in the Docker tests on machines without a registry).
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { BaseImageResolver } from './base-image.ts';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BaseImageResolver, bootstrappedImage } from './base-image.ts';
 import type { ContainerClient, ImageInfo } from './container-client.ts';
 
 class Engine {
@@ -10,6 +12,7 @@ class Engine {
   pulls: string[] = [];
   imports: Array<{ ref: string; labels: Record<string, string> }> = [];
   registryAnswers = false;
+  beforeImport = () => {};
   client = {
     inspectImage: async (ref: string) => this.images.get(ref),
     pullImage: async (ref: string) => {
@@ -18,6 +21,7 @@ class Engine {
       this.images.set(ref, { id: `sha256:pulled-${ref}`, labels: {} });
     },
     importImage: async (tar: Readable, ref: string, labels: Record<string, string>) => {
+      this.beforeImport();
       tar.resume();
       this.imports.push({ ref, labels });
       this.images.set(ref, { id: `sha256:imported-${ref}`, labels });
@@ -43,7 +47,7 @@ describe('BaseImageResolver', () => {
 
   it('reuses an image it bootstrapped before', async () => {
     const engine = new Engine();
-    engine.images.set('dlmatrix/base:trixie', { id: 'sha256:earlier', labels: {} });
+    engine.images.set(bootstrappedImage('trixie'), { id: 'sha256:earlier', labels: {} });
     expect((await new BaseImageResolver(engine.client, () => {}, undefined, noBootstrap).resolve('trixie')).source).toBe('local');
   });
 
@@ -58,12 +62,26 @@ describe('BaseImageResolver', () => {
     const engine = new Engine();
     const bootstrapped: string[] = [];
     const log: string[] = [];
-    const resolver = new BaseImageResolver(engine.client, (line) => log.push(line), undefined, async (suite) => {
+    const resolver = new BaseImageResolver(engine.client, (line) => log.push(line), undefined, async (suite, dir) => {
       bootstrapped.push(suite);
+      // What debootstrap leaves that a slim image does not carry.
+      for (const path of ['var/cache/apt/archives', 'var/lib/apt/lists', 'usr/share/doc/bash', 'usr/bin']) mkdirSync(join(dir, path), { recursive: true });
+      writeFileSync(join(dir, 'var/cache/apt/archives/bash_5.2.deb'), 'x');
+      writeFileSync(join(dir, 'var/lib/apt/lists/main_Packages'), 'x');
+      writeFileSync(join(dir, 'usr/share/doc/bash/README'), 'x');
+      writeFileSync(join(dir, 'usr/bin/bash'), 'x');
+      roots.push(dir);
     });
+    const roots: string[] = [];
+    let kept: string[] = [];
+    const written = ['var/cache/apt/archives/bash_5.2.deb', 'var/lib/apt/lists/main_Packages', 'usr/share/doc/bash/README', 'usr/bin/bash'];
+    engine.beforeImport = () => (kept = written.filter((p) => existsSync(join(roots[0], p))));
     const [a, b] = await Promise.all([resolver.resolve('forky'), resolver.resolve('forky')]);
     expect(a).toEqual(b);
-    expect(a).toMatchObject({ ref: 'dlmatrix/base:forky', source: 'bootstrapped' });
+    expect(a).toMatchObject({ ref: bootstrappedImage('forky'), source: 'bootstrapped' });
+    // Imported slim: the packages' files stay, the downloads, lists and docs go.
+    expect(kept).toEqual(['usr/bin/bash']);
+    expect(existsSync(roots[0])).toBe(false);
     expect(bootstrapped).toEqual(['forky']);
     expect(engine.imports[0].labels).toMatchObject({ 'dev.dlmatrix.managed': 'true', 'dev.dlmatrix.stage': 'base' });
     expect(log.join('\n')).toMatch(/pull of debian:forky-slim failed .*bootstrapping forky from the host's Debian mirror/);

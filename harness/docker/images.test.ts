@@ -1,31 +1,37 @@
 // Content-addressed image builds on an engine double: what is cached is never rebuilt, what
-// changed is, and a NumPy variant reuses its toolchain build.
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+// changed is, each stage's tag covers exactly what that stage uses, and a NumPy variant reuses
+// its toolchain build.
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BaseImageResolver } from './base-image.ts';
-import type { BuildRequest, ContainerClient, ImageInfo } from './container-client.ts';
+import type { ProjectBuild } from './build-context.ts';
+import { BuildFailedError, type BuildRequest, type ContainerClient, type ImageInfo } from './container-client.ts';
 import { ImageBuilder } from './images.ts';
 
-function fixtureCrate(source: string): string {
+function project(source: string): ProjectBuild {
   const dir = mkdtempSync(join(tmpdir(), 'fixture-'));
   mkdirSync(join(dir, 'src'));
   writeFileSync(join(dir, 'Cargo.toml'), '[package]\nname = "f"\n');
   writeFileSync(join(dir, 'src', 'lib.rs'), source);
   mkdirSync(join(dir, 'target'));
   writeFileSync(join(dir, 'target', 'junk'), String(Math.random())); // build outputs never count
-  return dir;
+  return { dir, build: 'cargo build --release', entry: 'dlmatrix_probe', entryKind: 'probe', variants: [{ name: 'plain' }], linked: ['c'], loaders: [] };
 }
 
 class Engine {
   images = new Map<string, ImageInfo>();
   builds: BuildRequest[] = [];
+  failProjectStage = false;
   client = {
     inspectImage: async (ref: string) => this.images.get(ref),
     buildImage: async (request: BuildRequest, onLine: (line: string) => void) => {
       this.builds.push(request);
-      onLine(`Step 1/1 : FROM ${request.buildArgs.BASE_IMAGE ?? request.buildArgs.TOOLCHAIN_IMAGE}`);
+      onLine(`#1 [internal] load build definition from ${request.dockerfile}`);
+      if (this.failProjectStage && request.dockerfile === 'environment.Dockerfile') {
+        throw new BuildFailedError(`build of ${request.tag} failed`, 'error: PyO3 says no', '[project 5/5] RUN sh build-project.sh');
+      }
       this.images.set(request.tag, { id: `sha256:${request.tag}`, labels: request.labels });
     },
   } as unknown as ContainerClient;
@@ -33,40 +39,77 @@ class Engine {
 
 const bases = { resolve: async (suite: string) => ({ ref: `debian:${suite}-slim`, id: `sha256:base-${suite}`, source: 'local' }) } as unknown as BaseImageResolver;
 
-function builder(engine: Engine, fixtureDir: string) {
+function builder(engine: Engine, build: ProjectBuild) {
   const workDir = mkdtempSync(join(tmpdir(), 'work-'));
-  return new ImageBuilder(engine.client, { fixtureDir, workDir, logDir: join(workDir, 'logs'), runId: 'r1', buildJobs: 2, log: () => {} }, bases);
+  return new ImageBuilder(engine.client, { project: build, workDir, logDir: join(workDir, 'logs'), buildJobs: 2, log: () => {} }, bases);
 }
 
 describe('ImageBuilder', () => {
-  it('builds a toolchain once for all NumPy variants, then one image per variant, labelled', async () => {
+  it('builds a toolchain once for all NumPy variants, then one image per variant, labelled without a run id', async () => {
     const engine = new Engine();
-    const images = builder(engine, fixtureCrate('// v1'));
+    const images = builder(engine, project('// v1'));
     const [a, b] = await Promise.all([images.environment('bookworm', 'system', 'system'), images.environment('bookworm', 'system', '2.2.6')]);
     expect(engine.builds.map((b) => b.dockerfile)).toEqual(['toolchain.Dockerfile', 'environment.Dockerfile', 'environment.Dockerfile']);
     expect(a.ref).toMatch(/^dlmatrix\/env:bookworm-pysystem-npsystem-[0-9a-f]{16}$/);
     expect(b.ref).toMatch(/^dlmatrix\/env:bookworm-pysystem-np2\.2\.6-[0-9a-f]{16}$/);
-    expect(engine.builds[0].labels).toMatchObject({ 'dev.dlmatrix.managed': 'true', 'dev.dlmatrix.run': 'r1', 'dev.dlmatrix.stage': 'toolchain' });
+    expect(engine.builds[0].labels).toEqual({
+      'dev.dlmatrix.managed': 'true',
+      'dev.dlmatrix.stage': 'toolchain',
+      'dev.dlmatrix.distro': 'bookworm',
+      'dev.dlmatrix.python': 'system',
+      'dev.dlmatrix.content-hash': expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     expect(engine.builds[0].buildArgs).toMatchObject({ BASE_IMAGE: 'debian:bookworm-slim', PYTHON: 'system' });
+    expect(engine.builds[1].buildArgs).toMatchObject({
+      TOOLCHAIN_IMAGE: engine.builds[0].tag,
+      BASE_IMAGE: 'debian:bookworm-slim',
+      NUMPY: 'system',
+      CACHE_KEY: expect.stringMatching(/^bookworm-pysystem-[0-9a-f]{12}$/),
+    });
     expect(a.built).toBe(true);
   });
 
   it('rebuilds nothing on a second run with the same inputs', async () => {
     const engine = new Engine();
-    const fixture = fixtureCrate('// v1');
-    const first = await builder(engine, fixture).environment('trixie', 'system', 'system');
+    const build = project('// v1');
+    const first = await builder(engine, build).environment('trixie', 'system', 'system');
     const count = engine.builds.length;
-    const second = await builder(engine, fixture).environment('trixie', 'system', 'system');
+    const second = await builder(engine, build).environment('trixie', 'system', 'system');
     expect(engine.builds.length).toBe(count);
     expect(second).toMatchObject({ ref: first.ref, built: false, buildMs: 0 });
   });
 
-  it('rebuilds when the fixture source changes, ignoring its target/ folder', async () => {
+  it('rebuilds the environment, not the toolchain, when the project changes (its target/ folder never counts)', async () => {
     const engine = new Engine();
-    const first = await builder(engine, fixtureCrate('// v1')).environment('trixie', 'system', 'system');
-    const same = await builder(engine, fixtureCrate('// v1')).environment('trixie', 'system', 'system');
-    const changed = await builder(engine, fixtureCrate('// v2')).environment('trixie', 'system', 'system');
+    const first = await builder(engine, project('// v1')).environment('trixie', 'system', 'system');
+    const same = await builder(engine, project('// v1')).environment('trixie', 'system', 'system');
+    const changed = await builder(engine, project('// v2')).environment('trixie', 'system', 'system');
     expect(same.ref).toBe(first.ref);
     expect(changed.ref).not.toBe(first.ref);
+    expect(engine.builds.filter((b) => b.dockerfile === 'toolchain.Dockerfile')).toHaveLength(1);
+  });
+
+  it('gives each stage only what it uses: no project or NumPy script in the toolchain context', async () => {
+    const engine = new Engine();
+    await builder(engine, project('// v1')).environment('trixie', 'system', 'system');
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)).map((f) => `${e.name}/${f}`) : [e.name]));
+    const toolchain = files(engine.builds[0].contextDir);
+    expect(toolchain).toContain('scripts/install-toolchain.sh');
+    expect(toolchain.some((f) => /install-numpy|install-runtime|build-project|runtime\/|project\//.test(f))).toBe(false);
+    const environment = files(engine.builds[1].contextDir);
+    expect(environment).toEqual(expect.arrayContaining(['scripts/install-numpy.sh', 'runtime/runner.py', 'project.json', 'project/src/lib.rs']));
+    expect(environment.some((f) => /install-toolchain|build-loaders|target\//.test(f))).toBe(false);
+    expect(existsSync(join(engine.builds[1].contextDir, 'loaders', 'node', 'node_modules', 'koffi'))).toBe(true);
+  });
+
+  it("shares the first environment's project-stage failure with its toolchain's other environments, without building them", async () => {
+    const engine = new Engine();
+    engine.failProjectStage = true;
+    const images = builder(engine, project('// v1'));
+    const results = await Promise.allSettled(['system', '2.2.6', '1.26.4'].map((numpy) => images.environment('forky', 'system', numpy)));
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(results.map((r) => (r as PromiseRejectedResult).reason.logTail)).toEqual(['error: PyO3 says no', 'error: PyO3 says no', 'error: PyO3 says no']);
+    expect(engine.builds.filter((b) => b.dockerfile === 'environment.Dockerfile')).toHaveLength(1);
   });
 });

@@ -7,6 +7,7 @@ const make = (distro: string, flags: string): PlannedCell => ({
   environment: `${distro}/py-system/np-system`,
   axes: { distro, python: 'system', numpy: 'system', loader: 'c', flags },
   mode: { kind: 'linked' },
+  mitigation: 'none',
   expected: ['loaded'],
 });
 const all = [make('trixie', 'RTLD_LOCAL|RTLD_NOW'), make('trixie', 'RTLD_GLOBAL|RTLD_NOW'), make('bookworm', 'RTLD_LOCAL|RTLD_LAZY')];

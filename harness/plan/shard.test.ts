@@ -4,7 +4,7 @@ import { parseShard, ShardError, splitIntoShards } from './shard.ts';
 
 const cells = (spec: Record<string, number>): PlannedCell[] =>
   Object.entries(spec).flatMap(([environment, count]) =>
-    Array.from({ length: count }, (_, i) => ({ id: `${environment}/${i}`, environment, axes: {} as never, mode: { kind: 'linked' as const }, expected: ['loaded' as const] })),
+    Array.from({ length: count }, (_, i) => ({ id: `${environment}/${i}`, environment, axes: {} as never, mode: { kind: 'linked' as const }, mitigation: 'none' as const, expected: ['loaded' as const] })),
   );
 
 describe('shards', () => {

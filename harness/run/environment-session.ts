@@ -52,9 +52,13 @@ export class EnvironmentSession {
     return this.channel.run(request);
   }
 
-  /** Stops the runner (its loaders die with it) and removes the container. */
+  /** Stops the runner (its loaders die with it) and removes the container (once). */
   async close(): Promise<void> {
-    this.channel?.close();
+    if (!this.channel || this.closed) return;
+    this.closed = true;
+    this.channel.close();
     await this.client.removeContainer(this.containerId).catch(() => {});
   }
+
+  private closed = false;
 }

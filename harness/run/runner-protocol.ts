@@ -10,8 +10,9 @@ export interface RunnerRequest {
   cwd: string;
   /** Added to the container's environment. */
   env: Record<string, string>;
-  /** Seconds before the runner sends SIGTERM (then SIGKILL 5 s later). */
+  /** Seconds before the runner sends SIGTERM (then SIGKILL `killGrace` seconds later, default 5). */
   timeout: number;
+  killGrace?: number;
   /** Modules whose import the trace watches. */
   watch: string[];
   /** Bytes kept of each output stream (head and tail). */

@@ -38,7 +38,7 @@ export interface Classification {
 }
 
 const MUSL_RELOCATION = /Error relocating [^:]*: ([A-Za-z_$.@][\w$.@]*): symbol not found/;
-const PYTHON_IMPORT_ERROR = /^(?:\w+\.)*(ImportError|ModuleNotFoundError): .*$/m;
+const PYTHON_IMPORT_ERROR = /\b(ImportError|ModuleNotFoundError): .*$/m;
 
 export function classify(run: LoaderRun, watched: readonly string[]): Classification {
   const evidence = importEvidence(run.trace, run.stdout, watched);

@@ -68,21 +68,34 @@ def _install(trace_path, watched):
                       "chain": [{"type": "ModuleNotFoundError", "message": "No module named %r" % name}]})
                 return None
             loader = spec.loader
+            create_module = getattr(loader, "create_module", None)
             exec_module = getattr(loader, "exec_module", None)
             if exec_module is None or isinstance(loader, type):
                 return spec  # built-in or frozen: nothing worth watching
 
-            def traced_exec_module(module):
+            def failed(exc):
+                emit({"event": "import", "module": name, "ok": False, "chain": chain(exc),
+                      "traceback": "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))})
+
+            # An extension module is loaded (dlopen) in create_module, a package runs in exec_module.
+            def traced_create_module(spec):
                 emit({"event": "import-start", "module": name})
+                try:
+                    return create_module(spec) if create_module is not None else None
+                except BaseException as exc:
+                    failed(exc)
+                    raise
+
+            def traced_exec_module(module):
                 try:
                     exec_module(module)
                 except BaseException as exc:
-                    emit({"event": "import", "module": name, "ok": False, "chain": chain(exc),
-                          "traceback": "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))})
+                    failed(exc)
                     raise
                 emit({"event": "import", "module": name, "ok": True,
                       "version": str(getattr(module, "__version__", ""))})
 
+            loader.create_module = traced_create_module
             loader.exec_module = traced_exec_module
             return spec
 

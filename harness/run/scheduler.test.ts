@@ -1,0 +1,349 @@
+// The scheduling rules on a container engine double whose containers run a fake cell runner (the
+// real runner is tested in runner.test.ts, the real engine in the *.docker.test.ts files).
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { BuildFailedError, type AttachedStreams, type ContainerClient, type ContainerSpec } from '../docker/container-client.ts';
+import { parseFlags } from '../matrix/flags.ts';
+import type { CustomLoader, Mitigation } from '../matrix/types.ts';
+import { planFromCells, type PlannedCell } from '../plan/plan.ts';
+import type { Reporter } from '../report/reporter.ts';
+import type { CellResult, Outcome } from '../results/types.ts';
+import type { InvocationContext } from './invocation.ts';
+import { RunStop } from './run-stop.ts';
+import type { RunnerRequest } from './runner-protocol.ts';
+import { runPlan, type ImageProvider, type RunSettings } from './scheduler.ts';
+
+const LIBRARY = '/opt/dlmatrix/variants/plain/src/fixture/target/release/libf.so';
+const PROMOTED = '/opt/dlmatrix/variants/promote/src/fixture/target/release/libf.so';
+const FACTS: Record<string, string> = {
+  python: '3.11.2',
+  numpy: '1.24.2',
+  node: 'v18.19.0',
+  libpython: '/usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0',
+  library_plain: LIBRARY,
+  project_plain: '/opt/dlmatrix/variants/plain/src/fixture',
+  library_promote: PROMOTED,
+  project_promote: '/opt/dlmatrix/variants/promote/src/fixture',
+};
+
+type Reply = { exitCode?: number | null; signal?: string | null; timedOut?: boolean; stdout?: string; stderr?: string; trace?: unknown[] } | 'error' | 'die';
+
+const imported = (ok: boolean) =>
+  ok
+    ? [{ event: 'import-start', module: 'numpy' }, { event: 'import', module: 'numpy', ok: true, version: '1.24.2' }]
+    : [
+        { event: 'import-start', module: 'numpy' },
+        { event: 'extension-failed', module: 'numpy.core._multiarray_umath', error: 'x.so: undefined symbol: PyExc_RecursionError' },
+        { event: 'import', module: 'numpy', ok: false, chain: [{ type: 'ImportError', message: 'advice' }] },
+      ];
+
+/** Loads unless the library was opened RTLD_LOCAL without a fix. */
+const realistic = (request: RunnerRequest): Reply => {
+  const local = request.argv.includes('RTLD_LOCAL|RTLD_NOW') && !request.env.LD_PRELOAD && !request.argv.includes(PROMOTED);
+  return { trace: imported(!local) };
+};
+
+class FakeEngine implements ContainerClient {
+  created: ContainerSpec[] = [];
+  attached: string[] = [];
+  removed: string[] = [];
+  requests: RunnerRequest[] = [];
+  facts = { ...FACTS };
+  alive = true;
+  respond: (request: RunnerRequest, attempt: number) => Reply = realistic;
+  private attempts = new Map<string, number>();
+  private streams = new Map<string, { die: () => void }>();
+
+  async ping() {
+    if (!this.alive) throw new Error('connect ENOENT /var/run/docker.sock');
+  }
+  async engineVersion() {
+    return 'fake';
+  }
+  async inspectImage() {
+    return undefined;
+  }
+  async pullImage() {}
+  async importImage() {}
+  async removeImage() {}
+  async buildImage() {}
+  async createContainer(spec: ContainerSpec) {
+    this.created.push(spec);
+    return `container-${this.created.length}`;
+  }
+  async readFiles() {
+    return new Map(Object.entries(this.facts).map(([k, v]) => [k, Buffer.from(v)]));
+  }
+  async attachAndStart(id: string): Promise<AttachedStreams> {
+    this.attached.push(id);
+    const stdin = new PassThrough();
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let die!: () => void;
+    const ended = new Promise<void>((resolve) => (die = resolve));
+    this.streams.set(id, { die });
+    const send = (value: unknown) => stdout.write(`${JSON.stringify(value)}\n`);
+    let buffer = '';
+    stdin.on('data', (chunk: Buffer) => {
+      buffer += chunk;
+      let newline: number;
+      while ((newline = buffer.indexOf('\n')) >= 0) {
+        const request = JSON.parse(buffer.slice(0, newline)) as RunnerRequest;
+        buffer = buffer.slice(newline + 1);
+        this.requests.push(request);
+        const key = request.id.replace(/#\d+$/, '');
+        const attempt = (this.attempts.get(key) ?? 0) + 1;
+        this.attempts.set(key, attempt);
+        const reply = this.respond(request, attempt);
+        setTimeout(() => {
+          if (reply === 'die') return die();
+          if (reply === 'error') return send({ type: 'error', id: request.id, message: 'cannot start: No such file' });
+          send({ type: 'result', id: request.id, exitCode: 0, signal: null, timedOut: false, stdout: '', stderr: '', trace: [], durationMs: 1, ...reply });
+        }, 1);
+      }
+    });
+    setTimeout(() => send({ type: 'ready', pid: 1 }), 1);
+    return { stdin, stdout, stderr, ended };
+  }
+  async removeContainer(id: string) {
+    this.removed.push(id);
+    this.streams.get(id)?.die();
+  }
+  async listContainers() {
+    return [];
+  }
+}
+
+const images = (failing: string[] = []): ImageProvider => ({
+  async environment(distro, python, numpy) {
+    if (failing.includes(distro)) throw new BuildFailedError(`build of ${distro} failed`, 'Get:1 ...\nE: Unable to locate package rustc-web', '[toolchain 3/6] RUN sh install-toolchain.sh');
+    return { ref: `img-${distro}-${numpy}`, id: `sha256:${distro}`, built: false, buildMs: 0 };
+  },
+});
+
+let counter = 0;
+function cell(distro: string, loader: string, flags: string, expected: Outcome[], mitigation: Mitigation = 'none'): PlannedCell {
+  const environment = `${distro}/py-system/np-system`;
+  const axes = { distro, python: 'system', numpy: 'system', loader, flags, ...(mitigation !== 'none' && { mitigation }) };
+  return { id: `${environment}/${loader}/${flags}/${mitigation}#${counter++}`, axes, environment, mode: parseFlags(flags), mitigation, expected };
+}
+
+const context = (loaders: Record<string, CustomLoader> = {}): InvocationContext => ({
+  entry: 'dlmatrix_probe',
+  entryKind: 'probe',
+  loaders,
+  imports: ['numpy'],
+  koffiMinimumNode: 16,
+});
+
+const settings = (overrides: Partial<RunSettings> = {}): RunSettings => ({
+  runId: 'test',
+  owner: 'host:1',
+  jobs: 4,
+  timeoutSeconds: 60,
+  retries: 0,
+  failFast: false,
+  context: context(),
+  stop: new RunStop(),
+  ...overrides,
+});
+
+/** Records every reporter event, and whether any came after runPlan returned. */
+class EventLog implements Reporter {
+  readonly name = 'events';
+  events: string[] = [];
+  closed = false;
+  late = 0;
+  onEnvironmentReady() {
+    if (this.closed) this.late++;
+  }
+  onCellBegin(id: string) {
+    if (this.closed) this.late++;
+    this.events.push(`begin ${id}`);
+  }
+  onCellEnd(cell: CellResult) {
+    if (this.closed) this.late++;
+    this.events.push(`end ${cell.id}`);
+  }
+}
+
+describe('runPlan', () => {
+  it('runs every cell in one container per environment, through the runner, and removes the containers', async () => {
+    const engine = new FakeEngine();
+    const plan = planFromCells([
+      cell('bookworm', 'c', 'RTLD_LOCAL|RTLD_NOW', ['undefined-symbol']),
+      cell('bookworm', 'rust', 'RTLD_GLOBAL|RTLD_NOW', ['loaded']),
+      cell('trixie', 'c', 'linked', ['loaded']),
+    ]);
+    const outcome = await runPlan(plan, { client: engine, images: images(), reporter: { name: 'none' } }, settings());
+    expect(outcome.cells.map((c) => [c.outcome, c.verdict])).toEqual([
+      ['undefined-symbol', 'pass'],
+      ['loaded', 'pass'],
+      ['loaded', 'pass'],
+    ]);
+    expect(outcome.cells[0]).toMatchObject({ symbol: 'PyExc_RecursionError', modules: [{ name: 'numpy', ok: false, symbol: 'PyExc_RecursionError' }] });
+    expect(engine.created).toHaveLength(2);
+    expect(engine.created[0]).toMatchObject({ image: 'img-bookworm-system', stdinOnce: true, labels: { 'dev.dlmatrix.run': 'test', 'dev.dlmatrix.owner': 'host:1' } });
+    expect(engine.removed.sort()).toEqual(['container-1', 'container-2']);
+    expect(engine.requests[0]).toMatchObject({
+      argv: ['/opt/dlmatrix/bin/loader-c', LIBRARY, 'RTLD_LOCAL|RTLD_NOW', 'dlmatrix_probe', 'probe', 'numpy'],
+      cwd: FACTS.project_plain,
+      timeout: 60,
+      watch: ['numpy'],
+    });
+    expect(engine.requests.find((r) => r.argv[0].endsWith('linked'))?.argv).toEqual(['/opt/dlmatrix/variants/plain/bin/loader-c-linked', 'numpy']);
+    expect(outcome.environments[0].resolved).toMatchObject({ python: '3.11.2', numpy: '1.24.2' });
+  });
+
+  it('applies the mitigation: LD_PRELOAD of libpython, or the library built with its own fix', async () => {
+    const engine = new FakeEngine();
+    const plan = planFromCells([
+      cell('bookworm', 'c', 'RTLD_LOCAL|RTLD_NOW', ['loaded'], 'preload'),
+      cell('bookworm', 'c', 'RTLD_LOCAL|RTLD_NOW', ['loaded'], 'promote'),
+    ]);
+    const outcome = await runPlan(plan, { client: engine, images: images(), reporter: { name: 'none' } }, settings());
+    expect(outcome.cells.map((c) => c.outcome)).toEqual(['loaded', 'loaded']);
+    const [preload, promote] = engine.requests;
+    expect(preload.env).toEqual({ LD_PRELOAD: FACTS.libpython });
+    expect(promote.argv[1]).toBe(PROMOTED);
+    expect(promote.cwd).toBe(FACTS.project_promote);
+  });
+
+  it("runs the user's host program with its placeholders filled, in the project folder, with its env", async () => {
+    const engine = new FakeEngine();
+    const host: CustomLoader = { name: 'myhost', run: ['./myhost', '{library}', '{entry}'], env: { LD_LIBRARY_PATH: 'target/release' }, usesFlags: false, at: { file: 'm', line: 1, col: 1 } };
+    engine.respond = () => ({ stdout: 'error: you should not import numpy from its source directory\n', trace: imported(false) });
+    const plan = planFromCells([cell('bookworm', 'myhost', 'own', ['undefined-symbol'])]);
+    const outcome = await runPlan(plan, { client: engine, images: images(), reporter: { name: 'none' } }, settings({ context: { ...context({ myhost: host }), entry: 'pytest', entryKind: 'void' } }));
+    expect(engine.requests[0]).toMatchObject({ argv: ['./myhost', LIBRARY, 'pytest'], cwd: FACTS.project_plain, env: { LD_LIBRARY_PATH: 'target/release' } });
+    expect(outcome.cells[0]).toMatchObject({ outcome: 'undefined-symbol', verdict: 'pass' });
+    expect(outcome.cells[0].command).toEqual(['env', '-C', FACTS.project_plain, 'LD_LIBRARY_PATH=target/release', './myhost', LIBRARY, 'pytest']);
+  });
+
+  it('marks the cells of an environment that failed to build build-error, headed by the telling line, and still runs the others', async () => {
+    const engine = new FakeEngine();
+    const plan = planFromCells([cell('bullseye', 'c', 'linked', ['loaded']), cell('bookworm', 'c', 'linked', ['loaded'])]);
+    const { cells, environments } = await runPlan(plan, { client: engine, images: images(['bullseye']), reporter: { name: 'none' } }, settings());
+    expect(cells[0]).toMatchObject({ outcome: 'build-error', verdict: 'fail' });
+    expect(cells[0].reason?.split('\n')[0]).toBe('E: Unable to locate package rustc-web');
+    expect(cells[1]).toMatchObject({ outcome: 'loaded', verdict: 'pass' });
+    expect(environments[0].buildError).toContain('build of bullseye failed');
+  });
+
+  it('skips every cell of an environment that cannot exist without starting its container', async () => {
+    const engine = new FakeEngine();
+    engine.facts = { python: '3.13.5', skip: 'this distro has no Python 3.13 package (python3.13)' };
+    const { cells, environments } = await runPlan(planFromCells([cell('bookworm', 'c', 'linked', ['loaded'])]), { client: engine, images: images(), reporter: { name: 'none' } }, settings());
+    expect(cells[0]).toMatchObject({ outcome: 'skipped', verdict: 'skip', reason: expect.stringContaining('no Python 3.13') });
+    expect(environments[0].skipReason).toContain('no Python 3.13');
+    expect(engine.attached).toHaveLength(0);
+    expect(engine.removed).toEqual(['container-1']);
+  });
+
+  it('skips node cells where Node.js is too old for koffi', async () => {
+    const engine = new FakeEngine();
+    engine.facts = { ...FACTS, node: 'v12.22.12' };
+    const { cells } = await runPlan(planFromCells([cell('bullseye', 'node', 'RTLD_GLOBAL|RTLD_NOW', ['loaded'])]), { client: engine, images: images(), reporter: { name: 'none' } }, settings());
+    expect(cells[0]).toMatchObject({ outcome: 'skipped', reason: 'Node.js v12.22.12 is too old for koffi (needs >= 16)' });
+  });
+
+  it('reports a cell that passes only on retry as flaky, with its attempts', async () => {
+    const engine = new FakeEngine();
+    engine.respond = (_request, attempt) => (attempt === 1 ? { exitCode: null, signal: 'SIGSEGV', trace: [] } : { trace: imported(true) });
+    const { cells } = await runPlan(planFromCells([cell('bookworm', 'c', 'linked', ['loaded'])]), { client: engine, images: images(), reporter: { name: 'none' } }, settings({ retries: 2 }));
+    expect(cells[0]).toMatchObject({ outcome: 'loaded', verdict: 'flaky', attempts: 2, previousAttempts: [{ outcome: 'crash', signal: 'SIGSEGV' }] });
+  });
+
+  it('reports what the runner killed at the timeout as timeout', async () => {
+    const engine = new FakeEngine();
+    engine.respond = () => ({ exitCode: null, signal: 'SIGKILL', timedOut: true });
+    const { cells } = await runPlan(planFromCells([cell('bookworm', 'c', 'linked', ['loaded'])]), { client: engine, images: images(), reporter: { name: 'none' } }, settings());
+    expect(cells[0]).toMatchObject({ outcome: 'timeout', verdict: 'fail' });
+  });
+
+  it('gives a cell the runner could not start its own outcome; its siblings are not affected', async () => {
+    const engine = new FakeEngine();
+    engine.respond = (request) => (request.argv[0].includes('rust') ? 'error' : { trace: imported(true) });
+    const plan = planFromCells([cell('bookworm', 'rust', 'RTLD_GLOBAL|RTLD_NOW', ['loaded']), cell('bookworm', 'c', 'RTLD_GLOBAL|RTLD_NOW', ['loaded'])]);
+    const { cells, environments } = await runPlan(plan, { client: engine, images: images(), reporter: { name: 'none' } }, settings());
+    expect(cells[0]).toMatchObject({ outcome: 'crash', reason: expect.stringContaining('No such file') });
+    expect(cells[1]).toMatchObject({ outcome: 'loaded' });
+    expect(environments[0].buildError).toBeUndefined();
+  });
+
+  it('when a container dies under its cells (engine still up), they are engine-error, not build-error, and no event comes after the end', async () => {
+    const engine = new FakeEngine();
+    let count = 0;
+    engine.respond = () => (++count === 2 ? 'die' : { trace: imported(true) });
+    const cells = Array.from({ length: 5 }, () => cell('bookworm', 'c', 'RTLD_GLOBAL|RTLD_NOW', ['loaded']));
+    const events = new EventLog();
+    const outcome = await runPlan(planFromCells(cells), { client: engine, images: images(), reporter: events }, settings({ jobs: 1 }));
+    events.closed = true;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(outcome.cells[0].outcome).toBe('loaded');
+    expect(outcome.cells.slice(1).map((c) => c.outcome)).toEqual(['engine-error', 'engine-error', 'engine-error', 'engine-error']);
+    expect(outcome.cells[1].reason).toContain("the environment's container failed");
+    expect(outcome.environments[0].buildError).toBeUndefined();
+    expect(outcome.stopReason).toBeUndefined();
+    expect(events.late).toBe(0);
+    expect(engine.removed).toContain('container-1');
+  });
+
+  it('when the engine goes away, stops the run: finished cells kept, the rest not run with that reason', async () => {
+    const engine = new FakeEngine();
+    let count = 0;
+    engine.respond = () => {
+      if (++count < 3) return { trace: imported(true) };
+      engine.alive = false;
+      return 'die';
+    };
+    const cells = Array.from({ length: 6 }, () => cell('bookworm', 'c', 'RTLD_GLOBAL|RTLD_NOW', ['loaded']));
+    const outcome = await runPlan(planFromCells(cells), { client: engine, images: images(), reporter: { name: 'none' } }, settings({ jobs: 1 }));
+    expect(outcome.stopReason?.kind).toBe('engine-lost');
+    expect(outcome.cells.slice(0, 2).map((c) => c.outcome)).toEqual(['loaded', 'loaded']);
+    expect(outcome.cells.slice(2).every((c) => c.outcome === 'skipped' && c.reason?.includes('Docker engine stopped answering'))).toBe(true);
+  });
+
+  it('stops scheduling after the first failure with --fail-fast; the rest are not run, not dropped', async () => {
+    const engine = new FakeEngine();
+    const cells = Array.from({ length: 6 }, (_, i) => cell('bookworm', 'c', i === 0 ? 'RTLD_LOCAL|RTLD_NOW' : 'RTLD_GLOBAL|RTLD_NOW', ['loaded']));
+    const outcome = await runPlan(planFromCells(cells), { client: engine, images: images(), reporter: { name: 'none' } }, settings({ jobs: 1, failFast: true }));
+    expect(outcome.stopReason?.kind).toBe('fail-fast');
+    expect(outcome.cells).toHaveLength(6);
+    expect(outcome.cells[0].verdict).toBe('fail');
+    expect(outcome.cells.slice(1).every((c) => c.outcome === 'skipped' && c.reason?.includes('--fail-fast'))).toBe(true);
+  });
+
+  it('--fail-fast also stops environments whose image is still building', async () => {
+    const engine = new FakeEngine();
+    let releaseBuild!: () => void;
+    const slow: ImageProvider = {
+      async environment(distro, python, numpy) {
+        if (distro === 'trixie') await new Promise<void>((resolve) => (releaseBuild = resolve));
+        return images().environment(distro, python, numpy);
+      },
+    };
+    const stop = new RunStop();
+    stop.signal.addEventListener('abort', () => releaseBuild?.());
+    const plan = planFromCells([cell('bookworm', 'c', 'RTLD_LOCAL|RTLD_NOW', ['loaded']), cell('trixie', 'c', 'linked', ['loaded'])]);
+    const outcome = await runPlan(plan, { client: engine, images: slow, reporter: { name: 'none' } }, settings({ failFast: true, stop }));
+    expect(outcome.cells[1]).toMatchObject({ outcome: 'skipped', reason: expect.stringContaining('--fail-fast') });
+    expect(engine.created.map((c) => c.image)).toEqual(['img-bookworm-system']);
+  });
+
+  it('on interrupt keeps what finished, marks the rest interrupted and closes the sessions', async () => {
+    const engine = new FakeEngine();
+    const interrupt = new AbortController();
+    let count = 0;
+    engine.respond = () => {
+      if (++count === 2) interrupt.abort({ kind: 'interrupted', message: 'not run: the run was interrupted (SIGINT)' });
+      return { trace: imported(true) };
+    };
+    const cells = Array.from({ length: 5 }, () => cell('bookworm', 'c', 'linked', ['loaded']));
+    const outcome = await runPlan(planFromCells(cells), { client: engine, images: images(), reporter: { name: 'none' } }, settings({ jobs: 1, stop: new RunStop(interrupt.signal) }));
+    expect(outcome.stopReason?.kind).toBe('interrupted');
+    expect(outcome.cells[0].outcome).toBe('loaded');
+    expect(outcome.cells.filter((c) => c.reason?.includes('interrupted (SIGINT)')).length).toBeGreaterThanOrEqual(3);
+    expect(engine.removed).toContain('container-1');
+  });
+});
