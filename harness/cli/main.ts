@@ -9,6 +9,7 @@ import { diffCommand } from './diff-command.ts';
 import { mergeCommand } from './merge-command.ts';
 import { planCommand } from './plan-command.ts';
 import { runCommand } from './run-command.ts';
+import { dlmatrixVersion } from './version.ts';
 
 export const MAIN_HELP = `Usage: dlmatrix <command> [options]
 
@@ -21,7 +22,7 @@ Commands:
   merge    combine the results.json of shards into one set of reports
   diff     compare two results.json files (regressions first)
 
-Run \`dlmatrix <command> --help\` for a command's options.
+Run \`dlmatrix <command> --help\` for a command's options; \`dlmatrix --version\` (-V) prints the version.
 
 Examples:
   npx dlmatrix run
@@ -39,6 +40,10 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === '--version' || command === '-V') {
+    process.stdout.write(`${dlmatrixVersion()}\n`);
+    return EXIT.ok;
+  }
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(MAIN_HELP);
     return command ? EXIT.ok : EXIT.usage;
