@@ -6,6 +6,7 @@ import { ResultsFileError } from '../results/results-file.ts';
 import { UsageError } from './args.ts';
 import { EXIT } from './exit-codes.ts';
 import { diffCommand } from './diff-command.ts';
+import { doctorCommand } from './doctor-command.ts';
 import { mergeCommand } from './merge-command.ts';
 import { planCommand } from './plan-command.ts';
 import { runCommand } from './run-command.ts';
@@ -21,6 +22,7 @@ Commands:
   plan     show the cells and builds a matrix expands to, without running anything
   merge    combine the results.json of shards into one set of reports
   diff     compare two results.json files (regressions first)
+  doctor   check what a run needs (Docker, cgroups, disk, base images, HTTPS); --fix sets it up
 
 Run \`dlmatrix <command> --help\` for a command's options; \`dlmatrix --version\` (-V) prints the version.
 
@@ -36,6 +38,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   plan: planCommand,
   merge: mergeCommand,
   diff: diffCommand,
+  doctor: doctorCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
