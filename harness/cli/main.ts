@@ -7,6 +7,7 @@ import { UsageError } from './args.ts';
 import { EXIT } from './exit-codes.ts';
 import { diffCommand } from './diff-command.ts';
 import { doctorCommand } from './doctor-command.ts';
+import { initCommand } from './init-command.ts';
 import { mergeCommand } from './merge-command.ts';
 import { planCommand } from './plan-command.ts';
 import { runCommand } from './run-command.ts';
@@ -23,6 +24,7 @@ Commands:
   merge    combine the results.json of shards into one set of reports
   diff     compare two results.json files (regressions first)
   doctor   check what a run needs (Docker, cgroups, disk, base images, HTTPS); --fix sets it up
+  init     write a commented matrix.yaml for the Cargo project in this folder
 
 Run \`dlmatrix <command> --help\` for a command's options; \`dlmatrix --version\` (-V) prints the version.
 
@@ -39,6 +41,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   merge: mergeCommand,
   diff: diffCommand,
   doctor: doctorCommand,
+  init: initCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
