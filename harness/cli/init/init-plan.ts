@@ -44,8 +44,8 @@ const FIX_FEATURE = /fix|promote|global|rtld|preload|libpython|workaround/i;
 export function planInit(project: CargoProject): InitPlan {
   const cdylibs = project.packages.filter((p) => p.crateTypes.includes('cdylib'));
   if (cdylibs.length === 0) {
-    const where = project.isWorkspace ? 'no member of the workspace' : `package ${project.packages[0]?.name ?? '?'}`;
-    throw new InitError(`${where} builds a cdylib: add \`[lib] crate-type = ["cdylib"]\` to the Cargo.toml of the library that embeds Python`);
+    const what = project.isWorkspace ? 'no member of the workspace builds' : `package ${project.packages[0]?.name ?? '?'} does not build`;
+    throw new InitError(`${what} a cdylib: add \`[lib] crate-type = ["cdylib"]\` to the Cargo.toml of the library that embeds Python`);
   }
   // A cdylib using PyO3 is what dlmatrix tests; among several, the first such one.
   const library = cdylibs.find((p) => p.pyo3Requirement) ?? cdylibs[0];
