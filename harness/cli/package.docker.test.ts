@@ -76,6 +76,19 @@ describe('the npm package, installed from its tarball', () => {
     }
   });
 
+  it('runs doctor and init from the compiled code with only the runtime dependencies', async () => {
+    const doctor = await sh('npx', ['dlmatrix', 'doctor'], app);
+    expect(doctor.code, doctor.stdout + doctor.stderr).toBe(0);
+    expect(doctor.stdout).toMatch(/^ok {4}Docker engine .* answers at /m);
+    const crate = join(work, 'crate');
+    mkdirSync(join(crate, 'src'), { recursive: true });
+    writeFileSync(join(crate, 'Cargo.toml'), '[package]\nname = "probe"\n[lib]\ncrate-type = ["cdylib"]\n[dependencies]\npyo3 = "0.27"\n');
+    writeFileSync(join(crate, 'src', 'lib.rs'), '#[no_mangle]\npub extern "C" fn probe() {}\n');
+    const init = await sh('npx', ['dlmatrix', 'init', '--dir', crate], app);
+    expect(init.code, init.stderr).toBe(0);
+    expect(readFileSync(join(crate, 'matrix.yaml'), 'utf8')).toMatch(/^ {2}entry: probe /m);
+  });
+
   it('plans the default matrix pointed at the fixture shipped in the package', async () => {
     const plan = await sh('npx', ['dlmatrix', 'plan', '--json'], app);
     expect(plan.code, plan.stderr).toBe(0);
