@@ -6,9 +6,12 @@ import { ResultsFileError } from '../results/results-file.ts';
 import { UsageError } from './args.ts';
 import { EXIT } from './exit-codes.ts';
 import { diffCommand } from './diff-command.ts';
+import { doctorCommand } from './doctor-command.ts';
+import { initCommand } from './init-command.ts';
 import { mergeCommand } from './merge-command.ts';
 import { planCommand } from './plan-command.ts';
 import { runCommand } from './run-command.ts';
+import { dlmatrixVersion } from './version.ts';
 
 export const MAIN_HELP = `Usage: dlmatrix <command> [options]
 
@@ -20,8 +23,10 @@ Commands:
   plan     show the cells and builds a matrix expands to, without running anything
   merge    combine the results.json of shards into one set of reports
   diff     compare two results.json files (regressions first)
+  doctor   check what a run needs (Docker, cgroups, disk, base images, HTTPS); --fix sets it up
+  init     write a commented matrix.yaml for the Cargo project in this folder
 
-Run \`dlmatrix <command> --help\` for a command's options.
+Run \`dlmatrix <command> --help\` for a command's options; \`dlmatrix --version\` (-V) prints the version.
 
 Examples:
   npx dlmatrix run
@@ -35,10 +40,16 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   plan: planCommand,
   merge: mergeCommand,
   diff: diffCommand,
+  doctor: doctorCommand,
+  init: initCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === '--version' || command === '-V') {
+    process.stdout.write(`${dlmatrixVersion()}\n`);
+    return EXIT.ok;
+  }
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(MAIN_HELP);
     return command ? EXIT.ok : EXIT.usage;

@@ -150,6 +150,18 @@ export class DockerodeClient implements ContainerClient {
     return containers.map((c) => ({ id: c.Id, labels: c.Labels ?? {}, state: c.State }));
   }
 
+  /** What `dlmatrix doctor` reports. Rejects with the raw connection error (its `code`: EACCES, ENOENT, ...). */
+  async engineInfo(): Promise<EngineInfo> {
+    const [version, info] = await Promise.all([this.docker.version(), this.docker.info()]);
+    return {
+      version: version.Version,
+      apiVersion: version.ApiVersion,
+      rootDir: info.DockerRootDir,
+      cgroupVersion: info.CgroupVersion,
+      registries: [...(info.RegistryConfig?.Mirrors ?? []), info.IndexServerAddress].filter(Boolean),
+    };
+  }
+
   /** Waits for a progress stream (pull, import, build) to end; rejects on an error event. */
   private follow(stream: NodeJS.ReadableStream, onEvent: (event: Record<string, unknown>) => void): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -170,6 +182,17 @@ export class DockerodeClient implements ContainerClient {
       );
     });
   }
+}
+
+/** The engine as `docker version` and `docker info` describe it. */
+export interface EngineInfo {
+  version: string;
+  apiVersion: string;
+  /** Where the engine keeps images (on the engine's machine). */
+  rootDir?: string;
+  cgroupVersion?: string;
+  /** Registry mirrors, then the default index server (e.g. Docker Hub's), as URLs. */
+  registries: string[];
 }
 
 /** The engine answers 404 for a missing image or container: for removals that is success. */

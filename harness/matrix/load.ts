@@ -9,6 +9,7 @@ import { OUTCOMES, type Outcome } from '../results/types.ts';
 import { axisValueKey, checkAxisValue, type AxisValueCheck } from './axis-values.ts';
 import { AXIS_EXAMPLES, checkCells } from './cell-checks.ts';
 import { MatrixFileError, sortDiagnostics } from './diagnostics.ts';
+import { excerpt, looksBinary } from './excerpt.ts';
 import { readFixture } from './fixture-section.ts';
 import { readLoaders } from './loaders-section.ts';
 import { closest, didYouMean } from './suggest.ts';
@@ -61,6 +62,16 @@ const YAML_HINT = 'fix the YAML syntax; quote values that contain `: `, ` #`, `[
 /** Parse and validate the text of a matrix file. `file` anchors relative paths and positions. */
 export function parseMatrix(text: string, file: string): ParsedMatrix {
   const absFile = path.resolve(file);
+  if (looksBinary(text)) {
+    throw new MatrixFileError([
+      {
+        severity: 'error',
+        at: { file: absFile, line: 1, col: 1 },
+        message: `this is not a YAML text file: it holds binary data (it starts "${excerpt(text, 24)}")`,
+        hint: 'give the matrix YAML file (e.g. --config matrix.yaml); `dlmatrix init` writes one for a Cargo project',
+      },
+    ]);
+  }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const reader = new YamlReader(absFile, doc, lines);

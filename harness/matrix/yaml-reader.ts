@@ -1,6 +1,7 @@
 // Reading a yaml node tree while recording positioned diagnostics: the plumbing under load.ts.
 // Every error carries the line and column of the node at fault, computed with yaml's LineCounter.
 import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
+import { excerpt } from './excerpt.ts';
 import { didYouMean } from './suggest.ts';
 import type { MatrixDiagnostic, SourcePos } from './types.ts';
 
@@ -18,7 +19,7 @@ export function kindOf(node: unknown): string {
   if (isMap(node)) return 'a mapping';
   if (isSeq(node)) return 'a list';
   if (isScalar(node)) {
-    return node.value === null ? 'empty' : `${typeof node.value} ${node.source ?? String(node.value)}`;
+    return node.value === null ? 'empty' : `${typeof node.value} ${excerpt(node.source ?? String(node.value))}`;
   }
   return 'nothing';
 }

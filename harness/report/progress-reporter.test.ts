@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { makeCell, makeResults } from '../test-support/make-results.ts';
 import { ProgressReporter } from './progress-reporter.ts';
 
@@ -56,12 +56,17 @@ describe('ProgressReporter', () => {
     expect(text()).toContain(fail.id);
   });
 
-  it('colours verdicts only when allowed (NO_COLOR, no TTY)', () => {
-    const coloured = fakeStream(true);
-    new ProgressReporter({ stream: coloured.stream, live: false, color: true }).onCellEnd(fail);
-    expect(coloured.text()).toContain('\u001b[31mFAIL');
-    const plain = fakeStream(true);
-    new ProgressReporter({ stream: plain.stream, live: false, color: false }).onCellEnd(fail);
-    expect(plain.text()).not.toContain('\u001b[31m');
+  it('colours verdicts on a TTY unless NO_COLOR is set, and never without a TTY', () => {
+    // No `color` option: the reporter must decide from the environment and the stream itself.
+    const failLine = (isTTY: boolean, noColor: string | undefined) => {
+      vi.stubEnv('NO_COLOR', noColor);
+      const { stream, text } = fakeStream(isTTY);
+      new ProgressReporter({ stream, live: false }).onCellEnd(fail);
+      vi.unstubAllEnvs();
+      return text();
+    };
+    expect(failLine(true, undefined)).toContain('\u001b[31mFAIL');
+    expect(failLine(true, '1')).not.toContain('\u001b[');
+    expect(failLine(false, undefined)).not.toContain('\u001b[');
   });
 });
