@@ -2,8 +2,9 @@
 // local path dependency outside it (a workspace's sibling crates, or the promote-libpython crate
 // of this repository), found transitively in the Cargo.toml files. They are copied keeping their
 // relative layout, so `path = "../../x"` still points at x inside the image.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { parse } from 'smol-toml';
 
 export interface ProjectSource {
   /** Common ancestor of the project and its outside path dependencies. */
@@ -14,72 +15,70 @@ export interface ProjectSource {
   projectDir: string;
 }
 
-/** A table header under which `path = "..."` names a dependency, not a source file. */
-const DEPENDENCY_TABLE = /(^|\.)(dependencies|dev-dependencies|build-dependencies)(\.|$)|^patch\./;
-const PATH_KEY = /(?:^|[\s{,])path\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
-
 export function projectSource(projectDir: string): ProjectSource {
   const project = resolve(projectDir);
-  const folders = new Set<string>([project]);
+  const folders = [project];
   const queue = [project];
   while (queue.length > 0) {
     const dir = queue.shift()!;
     for (const manifest of manifestsIn(dir, project)) {
       for (const dependency of pathDependencies(readFileSync(manifest, 'utf8'))) {
         const target = resolve(dirname(manifest), dependency);
-        if (isInside(target, project) || [...folders].some((f) => isInside(target, f))) continue;
-        folders.add(target);
+        if (folders.some((folder) => isInside(target, folder))) continue;
+        folders.push(target);
         queue.push(target);
       }
     }
   }
-  const root = [...folders].reduce(commonAncestor);
-  return { root, folders: [...folders], projectDir: relative(root, project) || '.' };
+  const root = folders.reduce(commonAncestor);
+  return { root, folders, projectDir: relative(root, project) || '.' };
 }
 
-/** The manifest of `dir`, plus those of the project's members when `dir` is the project. */
+/** The manifest of `dir`, plus those of the project's workspace members. */
 function manifestsIn(dir: string, project: string): string[] {
   const manifest = join(dir, 'Cargo.toml');
   if (!existsSync(manifest)) return [];
   if (dir !== project) return [manifest];
-  const members = workspaceMembers(readFileSync(manifest, 'utf8')).map((m) => join(dir, m, 'Cargo.toml'));
+  const members = workspaceMembers(readFileSync(manifest, 'utf8')).flatMap((member) => {
+    // `crates/*`, the usual glob: every folder under crates/.
+    if (!member.endsWith('/*')) return [join(dir, member, 'Cargo.toml')];
+    const parent = join(dir, member.slice(0, -2));
+    return existsSync(parent) ? readdirSync(parent, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(parent, e.name, 'Cargo.toml')) : [];
+  });
   return [manifest, ...members.filter((m) => existsSync(m))];
 }
 
-/** Paths of `path = "..."` dependencies in a Cargo.toml (inline tables and dependency tables). */
+/** Paths of the `path = "..."` dependencies a Cargo.toml names, in every kind of dependency table. */
 export function pathDependencies(toml: string): string[] {
-  const paths: string[] = [];
-  let table = '';
-  for (const raw of toml.split('\n')) {
-    const line = stripComment(raw).trim();
-    const header = /^\[\[?\s*([^\]]+?)\s*\]\]?$/.exec(line);
-    if (header) {
-      table = header[1].replace(/["']/g, '');
-      continue;
-    }
-    if (!DEPENDENCY_TABLE.test(table)) continue;
-    for (const match of line.matchAll(PATH_KEY)) paths.push(match[1] ?? match[2]);
+  let manifest: Record<string, unknown>;
+  try {
+    manifest = parse(toml) as Record<string, unknown>;
+  } catch {
+    return []; // cargo reports a broken manifest better, at build time
   }
-  return paths;
+  const tables: unknown[] = [];
+  const collect = (owner: Record<string, unknown> | undefined) => {
+    for (const kind of ['dependencies', 'dev-dependencies', 'build-dependencies']) tables.push(owner?.[kind]);
+  };
+  collect(manifest);
+  collect(manifest.workspace as Record<string, unknown> | undefined);
+  for (const target of Object.values((manifest.target as Record<string, Record<string, unknown>> | undefined) ?? {})) collect(target);
+  tables.push(...Object.values((manifest.patch as Record<string, unknown> | undefined) ?? {}));
+  return tables.flatMap((table) =>
+    Object.values((table as Record<string, unknown> | undefined) ?? {}).flatMap((spec) =>
+      typeof spec === 'object' && spec !== null && typeof (spec as { path?: unknown }).path === 'string' ? [(spec as { path: string }).path] : [],
+    ),
+  );
 }
 
-/** `members = ["a", "b"]` of [workspace] (globs are left to cargo: they stay inside the project). */
+/** `members` of [workspace]: plain paths and `dir/*` (other globs are left out). */
 function workspaceMembers(toml: string): string[] {
-  const block = /\[workspace\][^[]*?members\s*=\s*\[([^\]]*)\]/s.exec(toml.split('\n').map(stripComment).join('\n'));
-  if (!block) return [];
-  return [...block[1].matchAll(/"([^"*?]+)"|'([^'*?]+)'/g)].map((m) => m[1] ?? m[2]);
-}
-
-function stripComment(line: string): string {
-  let quote = '';
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quote) {
-      if (c === quote && line[i - 1] !== '\\') quote = '';
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '#') return line.slice(0, i);
+  try {
+    const members = ((parse(toml) as { workspace?: { members?: unknown } }).workspace?.members ?? []) as unknown[];
+    return members.filter((m): m is string => typeof m === 'string' && !/[*?[]/.test(m.replace(/\/\*$/, '')));
+  } catch {
+    return [];
   }
-  return line;
 }
 
 function isInside(path: string, dir: string): boolean {
