@@ -2,7 +2,7 @@
 // axis may take, next to the built-in c, rust and node.
 import { isMap, isSeq, type Pair } from 'yaml';
 import { BUILTIN_LOADERS } from './axis-values.ts';
-import { didYouMean } from './suggest.ts';
+import { closest } from './suggest.ts';
 import { LOADER_PLACEHOLDERS, type CustomLoader } from './types.ts';
 import { kindOf, type YamlReader } from './yaml-reader.ts';
 
@@ -68,7 +68,8 @@ function readLoader(r: YamlReader, name: string, pair: Pair): CustomLoader | und
         for (const [, placeholder] of text.matchAll(PLACEHOLDER)) {
           if (!(LOADER_PLACEHOLDERS as readonly string[]).includes(placeholder)) {
             const valid = LOADER_PLACEHOLDERS.map((p) => `{${p}}`).join(', ');
-            r.error(itemNode, `unknown placeholder {${placeholder}} in \`loaders.${name}.run\``, `${didYouMean(placeholder, LOADER_PLACEHOLDERS)}valid: ${valid}`);
+            const guess = closest(placeholder, LOADER_PLACEHOLDERS);
+            r.error(itemNode, `unknown placeholder {${placeholder}} in \`loaders.${name}.run\``, `${guess ? `did you mean {${guess}}? ` : ''}valid: ${valid}`);
           }
         }
         loader.run.push(text);
