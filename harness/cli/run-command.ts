@@ -10,6 +10,7 @@ import type { MatrixOptions } from '../matrix/types.ts';
 import { fileReporters } from '../report/file-reporters.ts';
 import { Multiplexer } from '../report/multiplexer.ts';
 import { ProgressReporter } from '../report/progress-reporter.ts';
+import { computeFindings } from '../results/findings.ts';
 import { readResultsFile, summarize } from '../results/results-file.ts';
 import { RESULTS_SCHEMA_VERSION, type RunResults } from '../results/types.ts';
 import { runPlan } from '../run/run-plan.ts';
@@ -143,6 +144,7 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
       environments: outcome.environments,
       cells: outcome.cells,
       summary: summarize(outcome.cells),
+      findings: computeFindings(outcome.cells),
     };
     await reporter.onEnd(results);
     process.stderr.write(`reports: ${join(values.out!, 'index.html')}, junit.xml, results.json\n`);

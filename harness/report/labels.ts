@@ -23,11 +23,7 @@ export function cellLabel(axes: CellAxes): string {
   return [axes.loader, axes.flags, ...extraAxisNames(axes).map((name) => `${name}=${axes[name]}`)].join(' ');
 }
 
-/** The outcome with its root cause: `undefined-symbol PyObject_SelfIter`, `crash SIGSEGV`. */
-export function outcomeWithCause(cell: Pick<CellResult, 'outcome' | 'symbol' | 'signal'>): string {
-  const cause = cell.outcome === 'undefined-symbol' ? cell.symbol : cell.outcome === 'crash' ? cell.signal : undefined;
-  return cause ? `${cell.outcome} ${cause}` : cell.outcome;
-}
+export { outcomeWithCause } from '../results/outcome-with-cause.ts';
 
 export function expectedList(expected: Outcome[]): string {
   return expected.length > 0 ? expected.join(' or ') : '(nothing: no expect rule matched)';

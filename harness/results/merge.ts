@@ -1,5 +1,6 @@
 // Combines the results of shards (or of any runs of one matrix) into one RunResults.
 import type { CellResult, EnvironmentInfo, RunResults } from './types.ts';
+import { computeFindings } from './findings.ts';
 import { summarize } from './results-file.ts';
 
 export interface MergeOutcome {
@@ -47,6 +48,7 @@ export function mergeResults(parts: RunResults[], order: string[] = []): MergeOu
         .sort((a, b) => firstCell.get(a.key)! - firstCell.get(b.key)!),
       cells: merged,
       summary: summarize(merged),
+      findings: computeFindings(merged),
     },
   };
 }
