@@ -12,7 +12,7 @@ import type { CellResult, EnvironmentInfo, Outcome, RunResults, Verdict } from '
 import { groupByEnvironment } from './environments.ts';
 import { HTML_SCRIPT } from './html-script.ts';
 import { HTML_STYLES } from './html-styles.ts';
-import { cellLabel, environmentLabel, expectedList, extraAxisNames, formatDuration, outcomeWithCause } from './labels.ts';
+import { cellLabel, environmentLabel, expectedList, extraAxisNames, flakyNote, formatDuration, outcomeWithCause } from './labels.ts';
 import { decodeLoaderOutput } from './loader-output.ts';
 import { rerunCommand, shellQuote } from './rerun.ts';
 import { sanitizeText } from './text.ts';
@@ -219,12 +219,6 @@ function renderProblems(results: RunResults, changes: Map<string, CellChange>): 
     `<tbody>\n${rows}\n</tbody></table></div></section>`
   );
 }
-
-/** What a flaky cell's earlier attempts gave (older results files only counted them). */
-const flakyNote = (cell: CellResult) =>
-  cell.previousAttempts?.length
-    ? `${cell.previousAttempts.map(outcomeWithCause).join(', then ')}, then ${outcomeWithCause(cell)} on retry`
-    : `failed ${Math.max(1, cell.attempts - 1)} of ${cell.attempts} attempts, then ${outcomeWithCause(cell)} on retry`;
 
 function renderChanges(results: RunResults, diff: ResultsDiff): string {
   const indexOf = new Map(results.cells.map((cell, i) => [cell.id, i]));

@@ -23,7 +23,16 @@ export function cellLabel(axes: CellAxes): string {
   return [axes.loader, axes.flags, ...extraAxisNames(axes).map((name) => `${name}=${axes[name]}`)].join(' ');
 }
 
-export { outcomeWithCause } from '../results/outcome-with-cause.ts';
+import { outcomeWithCause } from '../results/outcome-with-cause.ts';
+
+export { outcomeWithCause };
+
+/** What a flaky cell's earlier attempts gave (older results files only counted them). */
+export function flakyNote(cell: CellResult): string {
+  return cell.previousAttempts?.length
+    ? `${cell.previousAttempts.map(outcomeWithCause).join(', then ')}, then ${outcomeWithCause(cell)} on retry`
+    : `failed ${Math.max(1, cell.attempts - 1)} of ${cell.attempts} attempts, then ${outcomeWithCause(cell)} on retry`;
+}
 
 export function expectedList(expected: Outcome[]): string {
   return expected.length > 0 ? expected.join(' or ') : '(nothing: no expect rule matched)';

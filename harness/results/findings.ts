@@ -45,13 +45,16 @@ export function computeFindings(cells: CellResult[]): Findings {
   };
 }
 
-/** The line that introduces the statements: how many cells they cover and which were left out. */
+/**
+ * Which cells the statements cover, for a heading ("Findings over …"): "over the 104 cells that
+ * ran (of 168; 64 skipped left out)", or "no cell ran (12 skipped)".
+ */
 export function findingsScope(findings: Findings): string {
   const { skipped, buildError } = findings.excluded;
   const left = [skipped ? `${skipped} skipped` : '', buildError ? `${buildError} with a build error` : ''].filter(Boolean);
   const total = findings.cellsRan + skipped + buildError;
-  if (findings.cellsRan === 0) return `No cell ran (${joinWords(left)}): nothing to say about the library.`;
-  return `Over the ${plural(findings.cellsRan, 'cell')} that ran${left.length ? ` (of ${total}; ${joinWords(left)} left out)` : ''}:`;
+  if (findings.cellsRan === 0) return `no cell ran${left.length ? ` (${joinWords(left)})` : ''}`;
+  return `over the ${plural(findings.cellsRan, 'cell')} that ran${left.length ? ` (of ${total}; ${joinWords(left)} left out)` : ''}`;
 }
 
 const didRun = (cell: CellResult) => cell.outcome !== 'skipped' && cell.outcome !== 'build-error';
