@@ -12,7 +12,7 @@ import type { CellResult, EnvironmentInfo, Outcome, RunResults, Verdict } from '
 import { groupByEnvironment } from './environments.ts';
 import { HTML_SCRIPT } from './html-script.ts';
 import { HTML_STYLES } from './html-styles.ts';
-import { cellLabel, environmentLabel, expectedList, extraAxisNames, flakyNote, formatDuration, outcomeWithCause } from './labels.ts';
+import { cellLabel, environmentLabel, expectedList, extraAxisNames, flakyNote, formatDuration, OUTCOME_WORDS, outcomeWithCause } from './labels.ts';
 import { decodeLoaderOutput } from './loader-output.ts';
 import { rerunCommand, shellQuote } from './rerun.ts';
 import { sanitizeText } from './text.ts';
@@ -34,17 +34,6 @@ export function jsonForScript(value: unknown): string {
     .replace(/\u2028/g, '\\u2028')
     .replace(/\u2029/g, '\\u2029');
 }
-
-const SHORT_OUTCOME: Record<Outcome, string> = {
-  loaded: 'loaded',
-  'undefined-symbol': 'undefined symbol',
-  'import-error': 'import error',
-  'dlopen-error': 'dlopen error',
-  crash: 'crash',
-  timeout: 'timeout',
-  'build-error': 'build error',
-  skipped: 'skipped',
-};
 
 const VERDICT_LABEL: Record<Verdict, string> = { pass: 'pass', fail: '✗ fail', flaky: '~ flaky', skip: 'skipped' };
 
@@ -107,7 +96,7 @@ function renderGridCell(cell: CellResult, index: number, row: number, col: strin
     `<td class="${classes}" data-cell="${index}" data-row="r${row}" data-col="${col}">` +
     `<a href="#cell-${index}" data-open="${index}" title="${h(cellTitle(cell, change))}">` +
     (change?.kind === 'regression' ? `<span class="reg" title="regression since baseline">▲</span>` : '') +
-    `<span class="oc">${h(SHORT_OUTCOME[cell.outcome])}</span>` +
+    `<span class="oc">${h(OUTCOME_WORDS[cell.outcome])}</span>` +
     (why ? `<span class="why">${h(why)}</span>` : '') +
     `</a></td>`
   );
@@ -156,7 +145,7 @@ function renderGrid(results: RunResults, changes: Map<string, CellChange>): stri
 }
 
 function renderLegend(hasDiff: boolean): string {
-  const swatches = OUTCOMES.map((outcome) => `<span class="o-${outcome}"><span class="sw"></span>${h(SHORT_OUTCOME[outcome])}</span>`);
+  const swatches = OUTCOMES.map((outcome) => `<span class="o-${outcome}"><span class="sw"></span>${h(OUTCOME_WORDS[outcome])}</span>`);
   const marks = [
     `<span><span class="mk fail">✗</span>missed its expectation</span>`,
     `<span><span class="mk flaky">~</span>flaky (passed on retry)</span>`,

@@ -3,6 +3,18 @@
 import { KNOWN_AXES } from '../matrix/types.ts';
 import type { CellAxes, CellResult, EnvironmentInfo, Outcome } from '../results/types.ts';
 
+/** Outcomes as a grid cell shows them, in words. */
+export const OUTCOME_WORDS: Record<Outcome, string> = {
+  loaded: 'loaded',
+  'undefined-symbol': 'undefined symbol',
+  'import-error': 'import error',
+  'dlopen-error': 'dlopen error',
+  crash: 'crash',
+  timeout: 'timeout',
+  'build-error': 'build error',
+  skipped: 'skipped',
+};
+
 /** Axes beyond the five known ones (matrices may add some): they label cells and columns. */
 export function extraAxisNames(axes: CellAxes): string[] {
   return Object.keys(axes).filter((name) => !(KNOWN_AXES as readonly string[]).includes(name));
@@ -38,9 +50,13 @@ export function expectedList(expected: Outcome[]): string {
   return expected.length > 0 ? expected.join(' or ') : '(nothing: no expect rule matched)';
 }
 
-/** Infrastructure trouble rather than a finding about the library: JUnit `<error>`, not `<failure>`. */
+/**
+ * Infrastructure trouble rather than a finding about the library: JUnit `<error>`, not
+ * `<failure>`. A failed `skipped` cell is one that should have run and did not (a shard missing
+ * from a merge).
+ */
 export function isInfrastructureProblem(cell: CellResult): boolean {
-  return cell.verdict === 'fail' && (cell.outcome === 'build-error' || cell.outcome === 'timeout' || cell.outcome === 'crash');
+  return cell.verdict === 'fail' && ['build-error', 'timeout', 'crash', 'skipped'].includes(cell.outcome);
 }
 
 export function formatSeconds(ms: number): string {

@@ -107,6 +107,8 @@ export interface RunResults {
   interrupted: boolean;
   /** Shard of the run, "i/n", when it ran one shard. */
   shard?: string;
+  /** The --only and --cell filters the run was given, if any: `merge` needs them to know which cells the shards planned. */
+  selection?: { only: string[]; cells: string[] };
   environments: EnvironmentInfo[];
   cells: CellResult[];
   summary: ResultsSummary;
