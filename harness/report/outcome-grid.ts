@@ -11,6 +11,8 @@ export interface GridColumn {
   id: string;
   /** The column's value for each header level (loader, flags, then extra axes). */
   values: string[];
+  /** First column of its loader: reports draw a separator before it. */
+  startsGroup: boolean;
 }
 
 export interface GridRow {
@@ -57,7 +59,7 @@ export function buildOutcomeGrid(results: RunResults): OutcomeGrid {
     const level = ra.findIndex((r, i) => r !== rb[i]);
     return level === -1 ? 0 : ra[level]! - rb[level]!;
   });
-  const columns = sorted.map((values, i): GridColumn => ({ id: `c${i}`, values }));
+  const columns = sorted.map((values, i): GridColumn => ({ id: `c${i}`, values, startsGroup: i > 0 && values[0] !== sorted[i - 1]![0] }));
   const columnOf = new Map(columns.map((column) => [JSON.stringify(column.values), column.id]));
 
   const index = new Map(results.cells.map((cell, i) => [cell, i]));
