@@ -40,6 +40,16 @@ Example:
 
 const MISSING_SHOWN = 20;
 
+/** The shards the inputs are, if any; inputs from different sharded runs are a usage error. */
+function shardsOf(parts: Parameters<typeof shardCoverage>[0]) {
+  try {
+    return shardCoverage(parts);
+  } catch (err) {
+    if (err instanceof ShardMismatchError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
 export async function mergeCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     'merge',
@@ -62,13 +72,7 @@ export async function mergeCommand(argv: string[]): Promise<number> {
     const file = existsSync(path) && statSync(path).isDirectory() ? join(path, 'results.json') : path;
     return { file, results: readResultsFile(file) };
   });
-  let coverage;
-  try {
-    coverage = shardCoverage(parts);
-  } catch (err) {
-    if (err instanceof ShardMismatchError) throw new UsageError(err.message);
-    throw err;
-  }
+  const coverage = shardsOf(parts);
   const configPath = values.config ?? parts[0]!.results.matrixFile;
   const haveMatrix = existsSync(configPath);
   let planned: PlannedCellRef[] = [];

@@ -1,7 +1,10 @@
 // How every report names environments and cells and explains a verdict, so JUnit, HTML and the
 // terminal say the same thing in the same words.
 import { KNOWN_AXES } from '../matrix/types.ts';
+import { outcomeWithCause } from '../results/outcome-with-cause.ts';
 import type { CellAxes, CellResult, EnvironmentInfo, Outcome } from '../results/types.ts';
+
+export { outcomeWithCause };
 
 /** Outcomes as a grid cell shows them, in words. */
 export const OUTCOME_WORDS: Record<Outcome, string> = {
@@ -34,10 +37,6 @@ export function environmentLabel(env: EnvironmentInfo): string {
 export function cellLabel(axes: CellAxes): string {
   return [axes.loader, axes.flags, ...extraAxisNames(axes).map((name) => `${name}=${axes[name]}`)].join(' ');
 }
-
-import { outcomeWithCause } from '../results/outcome-with-cause.ts';
-
-export { outcomeWithCause };
 
 /** What a flaky cell's earlier attempts gave (older results files only counted them). */
 export function flakyNote(cell: CellResult): string {

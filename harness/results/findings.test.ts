@@ -116,7 +116,7 @@ describe('computeFindings', () => {
     });
     const outcome = outcomeOf(computeFindings(cells));
     expect(outcome).toMatchObject({ decidedBy: [], exact: false, rules: [], exceptions: [] });
-    expect(outcome.text).toBe('no set of up to 3 axes decides the outcome for at least 75% of the cells; it is loaded in 8 cells and undefined-symbol in 8 cells');
+    expect(outcome.text).toBe('no simple rule decides the outcome (none on up to 3 axes, with up to 8 conditions, is right for at least 75% of the cells); it is loaded in 8 cells and undefined-symbol in 8 cells');
   });
 
   it('compares each mitigation with `none`, cell by cell, and names the pairs that do not follow', () => {

@@ -109,7 +109,8 @@ function describe(
   return {
     subject,
     text:
-      `no set of up to ${MAX_EXPLAINING_ATTRIBUTES} axes decides ${noun} for at least ${Math.round(100 * (1 - MAX_EXCEPTION_SHARE))}% of the cells; ` +
+      `no simple rule decides ${noun} (none on up to ${MAX_EXPLAINING_ATTRIBUTES} axes, with up to ${MAX_CLAUSES} conditions, ` +
+      `is right for at least ${Math.round(100 * (1 - MAX_EXCEPTION_SHARE))}% of the cells); ` +
       `it is ${joinWords([...counts].map(([value, n]) => `${value} in ${plural(n, 'cell')}`))}`,
     decidedBy: [],
     exact: false,
