@@ -2,6 +2,7 @@
 import { formatDiagnostic, MatrixFileError } from '../matrix/diagnostics.ts';
 import { FilterError } from '../plan/filter.ts';
 import { ShardError } from '../plan/shard.ts';
+import { ReporterNameError } from '../report/reporter-names.ts';
 import { ResultsFileError } from '../results/results-file.ts';
 import { UsageError } from './args.ts';
 import { EXIT } from './exit-codes.ts';
@@ -66,7 +67,7 @@ export async function main(argv: string[]): Promise<number> {
       for (const diagnostic of err.diagnostics) process.stderr.write(`${formatDiagnostic(diagnostic)}\n`);
       return EXIT.usage;
     }
-    if (err instanceof UsageError || err instanceof FilterError || err instanceof ShardError || err instanceof ResultsFileError) {
+    if (err instanceof UsageError || err instanceof FilterError || err instanceof ShardError || err instanceof ResultsFileError || err instanceof ReporterNameError) {
       process.stderr.write(`dlmatrix ${command}: ${err.message}\n`);
       return EXIT.usage;
     }

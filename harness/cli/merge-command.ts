@@ -1,37 +1,65 @@
-// `dlmatrix merge DIR...`: one results.json, junit.xml and index.html from the shards' results.
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+// `dlmatrix merge DIR...`: one set of reports from the shards' results. Cells the shards planned
+// but none of the inputs has (a shard's artifact is missing) are listed, reported as failures
+// that did not run, and make the merge exit 1.
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileReporters } from '../report/file-reporters.ts';
 import { Multiplexer } from '../report/multiplexer.ts';
-import { mergeResults } from '../results/merge.ts';
+import { createReporters, reportFiles, reporterNames, REPORTER_NAMES } from '../report/reporter-names.ts';
+import { mergeResults, type PlannedCellRef } from '../results/merge.ts';
 import { readResultsFile } from '../results/results-file.ts';
+import { ShardMismatchError, shardCoverage } from '../results/shard-coverage.ts';
 import { parseCommandArgs, UsageError } from './args.ts';
 import { EXIT } from './exit-codes.ts';
 import { loadPlan } from './load-plan.ts';
+import { reportWriteFailures } from './report-failures.ts';
 
 export const MERGE_HELP = `Usage: dlmatrix merge DIR|FILE... [options]
 
-Combines the results.json of shards (\`dlmatrix run --shard i/n\`) into one results.json,
-junit.xml and index.html. Each argument is a results.json or a folder holding one.
+Combines the results.json of shards (\`dlmatrix run --shard i/n\`) into one set of reports.
+Each argument is a results.json or a folder holding one. When the inputs are shards, every
+cell the shards planned must be there: missing ones (a shard's artifact never arrived) are
+listed, shown as failed cells that did not run in every report, and the merge exits 1.
 
 Options:
   --out DIR          where the merged reports go (default: reports)
-  --config FILE      matrix file, to order cells as a single run would (default: the one
-                     recorded in the results, if it exists)
+  --config FILE      matrix file, to order cells and know which cells the shards planned
+                     (default: the one recorded in the results, if it exists)
   --baseline FILE    an earlier results.json: mark cells whose outcome changed
+  --reporter LIST    comma-separated: ${REPORTER_NAMES.join(', ')} (default as for run:
+                     list or line, json, junit, html, and github on GitHub Actions);
+                     results.json is always written
   -h, --help         show this help
 
-Exit codes: 0 every merged cell met its expectation, 1 some did not, 2 bad arguments or files.
+Exit codes: 0 every merged cell met its expectation, 1 some did not or planned cells are
+missing, 2 bad arguments or files, 4 a report could not be written (the message says which
+file and why).
 
 Example:
   npx dlmatrix merge shard-1 shard-2 shard-3 --out reports
 `;
 
+const MISSING_SHOWN = 20;
+
+/** The shards the inputs are, if any; inputs from different sharded runs are a usage error. */
+function shardsOf(parts: Parameters<typeof shardCoverage>[0]) {
+  try {
+    return shardCoverage(parts);
+  } catch (err) {
+    if (err instanceof ShardMismatchError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
 export async function mergeCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     'merge',
     argv,
-    { out: { type: 'string', default: 'reports' }, config: { type: 'string' }, baseline: { type: 'string' } },
+    {
+      out: { type: 'string', default: 'reports' },
+      config: { type: 'string' },
+      baseline: { type: 'string' },
+      reporter: { type: 'string', multiple: true, default: [] },
+    },
     true,
   );
   if (values.help) {
@@ -39,18 +67,39 @@ export async function mergeCommand(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (positionals.length === 0) throw new UsageError('merge needs at least one results.json or folder holding one');
-  const parts = positionals.map((path) => readResultsFile(existsSync(path) && statSync(path).isDirectory() ? join(path, 'results.json') : path));
-  const configPath = values.config ?? parts[0].matrixFile;
-  const order = existsSync(configPath) ? loadPlan({ configPath, only: [], cellIds: [] }, () => {}).full.cells.map((c) => c.id) : [];
-  const { results, duplicates } = mergeResults(parts, order);
-  if (duplicates.length) process.stderr.write(`dlmatrix merge: ${duplicates.length} cells appear in more than one input; the last one was kept (e.g. ${duplicates[0]})\n`);
+  const names = reporterNames(values.reporter!, { interactive: Boolean(process.stderr.isTTY) && !process.env.CI, env: process.env });
+  const parts = positionals.map((path) => {
+    const file = existsSync(path) && statSync(path).isDirectory() ? join(path, 'results.json') : path;
+    return { file, results: readResultsFile(file) };
+  });
+  const coverage = shardsOf(parts);
+  const configPath = values.config ?? parts[0]!.results.matrixFile;
+  const haveMatrix = existsSync(configPath);
+  let planned: PlannedCellRef[] = [];
+  if (haveMatrix) {
+    const selection = coverage?.selection ?? { only: [], cells: [] };
+    planned = loadPlan({ configPath, only: selection.only, cellIds: selection.cells }, () => {}).plan.cells;
+  }
+  const { results, duplicates, missing } = mergeResults(
+    parts.map((part) => part.results),
+    { planned, requireAll: coverage !== undefined && haveMatrix },
+  );
+  const warn = (line: string) => process.stderr.write(`dlmatrix merge: ${line}\n`);
+  if (duplicates.length) warn(`${duplicates.length} cells appear in more than one input; the last one was kept (e.g. ${duplicates[0]})`);
+  if (coverage?.missing.length) warn(`no results from shard ${coverage.missing.map((i) => `${i}/${coverage.count}`).join(', ')}: its artifact is missing`);
+  if (coverage && !haveMatrix) warn(`cannot check that every planned cell is there: matrix file ${configPath} not found (pass --config)`);
+  if (missing.length) {
+    const shown = missing.slice(0, MISSING_SHOWN).map((id) => `  ${id}`);
+    const more = missing.length > MISSING_SHOWN ? [`  … and ${missing.length - MISSING_SHOWN} more (all in the reports)`] : [];
+    warn(`${missing.length} planned ${missing.length === 1 ? 'cell is' : 'cells are'} missing from the shard results, reported as failures that did not run:\n${[...shown, ...more].join('\n')}`);
+  }
 
   const outDir = resolve(values.out!);
-  mkdirSync(outDir, { recursive: true });
   const baseline = values.baseline ? readResultsFile(values.baseline) : undefined;
-  const reporter = new Multiplexer(fileReporters(outDir, { baseline }));
+  const reporter = new Multiplexer(createReporters(names, { outDir, report: { baseline } }));
   await reporter.onEnd(results);
-  const s = results.summary;
-  process.stderr.write(`merged ${parts.length} results: ${s.total} cells, ${s.passed} passed, ${s.failed} failed, ${s.flaky} flaky, ${s.skipped} skipped -> ${values.out}\n`);
-  return s.failed > 0 ? EXIT.failed : EXIT.ok;
+  process.stderr.write(`merged ${parts.length} results into ${values.out}: ${reportFiles(names).join(', ')}\n`);
+  if (reportWriteFailures(reporter)) return EXIT.reports;
+  // A missing shard with no matrix to list its cells is still a failure: the merge is incomplete.
+  return results.summary.failed > 0 || (coverage?.missing.length ?? 0) > 0 ? EXIT.failed : EXIT.ok;
 }

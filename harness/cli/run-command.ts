@@ -7,9 +7,9 @@ import { EngineUnavailableError, type ContainerClient } from '../docker/containe
 import { DockerodeClient } from '../docker/dockerode-client.ts';
 import { ImageBuilder } from '../docker/images.ts';
 import type { MatrixOptions } from '../matrix/types.ts';
-import { fileReporters } from '../report/file-reporters.ts';
 import { Multiplexer } from '../report/multiplexer.ts';
-import { ProgressReporter } from '../report/progress-reporter.ts';
+import { createReporters, reportFiles, reporterNames, REPORTER_NAMES } from '../report/reporter-names.ts';
+import { computeFindings } from '../results/findings.ts';
 import { readResultsFile, summarize } from '../results/results-file.ts';
 import { RESULTS_SCHEMA_VERSION, type RunResults } from '../results/types.ts';
 import { projectBuildPlan } from '../plan/project-build.ts';
@@ -18,12 +18,13 @@ import { runPlan } from '../run/scheduler.ts';
 import { nonNegativeInteger, parseCommandArgs, positiveInteger } from './args.ts';
 import { EXIT } from './exit-codes.ts';
 import { loadPlan } from './load-plan.ts';
+import { reportWriteFailures } from './report-failures.ts';
 
 export const RUN_HELP = `Usage: dlmatrix run [options]
 
 Builds the project under test (the PyO3 fixture, or your own library and host programs) in
 Docker for every environment of the matrix, loads it with every loader, flag combination and
-mitigation, and writes results.json, junit.xml and index.html.
+mitigation, and writes results.json, junit.xml and index.html (and what --reporter asks for).
 
 Options:
   --config FILE      matrix file (default: matrix.yaml)
@@ -39,13 +40,21 @@ Options:
   --shard I/N        run the I-th of N deterministic shards (merge them with \`dlmatrix merge\`)
   --baseline FILE    an earlier results.json: mark cells whose outcome changed
   --no-host-ca       do not copy the host's CA certificates (SSL_CERT_FILE) into the images
+  --reporter LIST    comma-separated, repeatable: ${REPORTER_NAMES.join(', ')}.
+                     Terminal: line (live status line), list (a line per cell), dot (a
+                     character per cell); files in --out: json (results.json), junit
+                     (junit.xml), html (index.html), ctrf (ctrf.json); github (job summary and
+                     ::error annotations). Default: line on a terminal, list in CI or without
+                     a TTY, plus json, junit, html, and github when GITHUB_ACTIONS=true.
+                     results.json is always written: merge, diff and --baseline read it
   --quiet            print only failures and the summary
   --verbose          print every build step and cell
   -h, --help         show this help
 
 Exit codes: 0 every cell met its expectation, 1 some did not, 2 bad matrix file or arguments,
-3 no Docker engine answering (also when it goes away mid-run), 130 interrupted by Ctrl-C, 143 by
-SIGTERM, 129 by SIGHUP (results gathered so far are still written).
+3 no Docker engine answering (also when it goes away mid-run), 4 a report could not be written
+(the message says which file and why), 130 interrupted by Ctrl-C, 143 by SIGTERM, 129 by SIGHUP
+(results gathered so far are still written).
 
 Examples:
   npx dlmatrix run
@@ -70,6 +79,7 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
     'no-host-ca': { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
+    reporter: { type: 'string', multiple: true, default: [] },
   });
   if (values.help) {
     process.stdout.write(RUN_HELP);
@@ -86,7 +96,7 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
   );
   const timeoutSeconds = values.timeout === undefined ? config.options.timeoutSeconds : positiveInteger('timeout', values.timeout, 60);
   const baseline = values.baseline ? readResultsFile(values.baseline) : undefined;
-  const progress = new ProgressReporter({ quiet: values.quiet, verbose: values.verbose, report: { baseline } });
+  const reporters = reporterNames(values.reporter!, { interactive: Boolean(process.stderr.isTTY) && !process.env.CI, env: process.env });
 
   try {
     await client.ping();
@@ -100,7 +110,7 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
 
   const outDir = resolve(values.out!);
   mkdirSync(outDir, { recursive: true });
-  const reporter = new Multiplexer([progress, ...fileReporters(outDir, { baseline })]);
+  const reporter = new Multiplexer(createReporters(reporters, { outDir, terminal: { quiet: values.quiet, verbose: values.verbose }, report: { baseline } }));
   const runId = `${Date.now().toString(36)}-${process.pid}`;
   const workDir = mkdtempSync(join(tmpdir(), 'dlmatrix-'));
   const interrupt = new AbortController();
@@ -160,17 +170,21 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
       host: { hostname: hostname(), platform: `${process.platform}-${process.arch}`, docker: await client.engineVersion().catch(() => undefined) },
       interrupted: outcome.stopReason !== undefined,
       ...(shard && { shard: `${shard.index}/${shard.count}` }),
+      ...((values.only!.length > 0 || values.cell!.length > 0) && { selection: { only: values.only!, cells: values.cell! } }),
       environments: outcome.environments,
       cells: outcome.cells,
       summary: summarize(outcome.cells),
+      findings: computeFindings(outcome.cells),
     };
     await reporter.onEnd(results);
-    process.stderr.write(`reports: ${join(values.out!, 'index.html')}, junit.xml, results.json\n`);
+    process.stderr.write(`reports in ${values.out}: ${reportFiles(reporters).join(', ')}\n`);
+    const unwritten = reportWriteFailures(reporter);
     if (exitSignal) return SIGNAL_EXIT[exitSignal];
     if (outcome.stopReason?.kind === 'engine-lost') {
       process.stderr.write(`dlmatrix: ${outcome.stopReason.message.replace(/^not run: /, '')}; results gathered so far are written\n`);
       return EXIT.infrastructure;
     }
+    if (unwritten) return EXIT.reports;
     return results.summary.failed > 0 ? EXIT.failed : EXIT.ok;
   } finally {
     for (const signal of signals) process.off(signal, onSignal);

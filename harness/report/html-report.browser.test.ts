@@ -5,7 +5,9 @@
 //                                no fetches, JavaScript off, and the screenshot a user sees first;
 //   fixtures/results.sample.json a hand-made run with failures and a flaky cell, plus a regression
 //                                and hostile `<script>` output injected here: the failure-first
-//                                panel, the markers, and captured markup that must never run.
+//                                panel, the markers, and captured markup that must never run;
+//   wideResults() below          a wide matrix (five loaders x flags x a `mitigation` axis) at
+//                                1280 px: grouped headers, sticky axes, folded all-skipped rows.
 // Expectations are derived from the files, so either can be replaced by a newer run.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +17,9 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffResults, type ResultsDiff } from '../results/diff.ts';
 import { readResultsFile } from '../results/results-file.ts';
+import { findingsScope } from '../results/findings.ts';
 import type { CellResult, RunResults } from '../results/types.ts';
+import { makeCell, makeResults } from '../test-support/make-results.ts';
 import { groupByEnvironment } from './environments.ts';
 import { renderHtml } from './html-writer.ts';
 import { extraAxisNames } from './labels.ts';
@@ -87,6 +91,9 @@ describe('HTML report in Chromium: real results of the default matrix', () => {
   const targetIndex = results.cells.indexOf(target);
   const groups = groupByEnvironment(results);
   const columns = new Set(results.cells.map((cell) => JSON.stringify([cell.axes.loader, cell.axes.flags, ...extraAxisNames(cell.axes).map((a) => cell.axes[a])])));
+  // Environments where every cell was skipped are one folded line each, without per-cell boxes.
+  const folded = groups.filter((group) => group.cells.every((cell) => cell.verdict === 'skip'));
+  const gridded = results.cells.length - folded.reduce((n, group) => n + group.cells.length, 0);
 
   let page: Page;
   let requests: string[];
@@ -104,8 +111,13 @@ describe('HTML report in Chromium: real results of the default matrix', () => {
     expect(target.id).toContain('|'); // so the rerun command must quote it
   });
 
-  it('shows the summary, then the environments folded to one line, then the grid, in the first screenful', async () => {
+  it('shows the summary, then the findings, then the environments folded to one line, then the grid, in the first screenful', async () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'report.png') });
+    const findings = page.locator('#findings');
+    expect(await findings.locator('h2 .sub').textContent()).toBe(findingsScope(results.findings));
+    expect(await findings.locator('li .text').allTextContents()).toEqual(results.findings.statements.map((s) => s.text));
+    expect(await top(page, '.cards')).toBeLessThan(await top(page, '#findings'));
+    expect(await top(page, '#findings')).toBeLessThan(await top(page, 'details#environments'));
     expect(await page.locator('.card[data-count="cells"] .n').textContent()).toBe(String(results.summary.total));
     expect(await page.locator('.card[data-count="failed"] .n').textContent()).toBe(String(results.summary.failed));
     expect(await page.locator('.card[data-count="environments"] .n').textContent()).toBe(String(results.environments.length));
@@ -136,18 +148,46 @@ describe('HTML report in Chromium: real results of the default matrix', () => {
   it('shows a grid with one row per environment and one column per loader x flags', async () => {
     const loaders = new Set(results.cells.map((cell) => cell.axes.loader));
     expect(await page.locator('#grid-table tbody tr').count()).toBe(groups.length);
-    expect(await page.locator('#grid-table thead th.flags').count()).toBe(columns.size);
-    expect(await page.locator('#grid-table thead th.loader').count()).toBe(loaders.size);
-    for (const row of await page.locator('#grid-table tbody tr').all()) {
+    expect(await page.locator('#grid-table thead th.h1').count()).toBe(columns.size);
+    expect(await page.locator('#grid-table thead th.h0').count()).toBe(loaders.size);
+    for (const row of await page.locator('#grid-table tbody tr:not(.folded)').all()) {
       expect(await row.locator('td').count()).toBe(columns.size);
       expect(await row.locator('th').count()).toBe(3);
     }
-    expect(await page.locator('td.cell').count()).toBe(results.cells.length);
-    expect(await visibleCells()).toBe(results.cells.length);
+    expect(await page.locator('td.cell').count()).toBe(gridded);
+    expect(await visibleCells()).toBe(gridded);
     expect(await page.locator('td.cell.v-fail').count()).toBe(results.summary.failed);
-    expect(await page.locator('td.cell.v-skip').count()).toBe(results.summary.skipped);
+    expect(await page.locator('td.cell.v-skip').count()).toBe(results.summary.skipped - (results.cells.length - gridded));
     expect(await page.locator('#filters .count').textContent()).toBe(`${results.cells.length} of ${results.cells.length} cells shown`);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('folds each environment whose cells were all skipped into one line with the reason', async () => {
+    expect(folded.length).toBeGreaterThan(0);
+    const rows = page.locator('#grid-table tbody tr.folded');
+    expect(await rows.count()).toBe(folded.length);
+    for (const [i, group] of folded.entries()) {
+      const row = rows.nth(i);
+      expect(await row.locator('th.e1').textContent()).toBe(group.environment.distro);
+      const text = await row.locator('td.fold').textContent();
+      expect(text).toBe(`skipped · ${group.cells.length} cells · ${group.cells[0]!.reason}`);
+      const box = (await row.boundingBox())!;
+      expect(box.height).toBeLessThan(40); // one line, lower than a row of cells
+    }
+    // Filtering for skipped cells keeps the folded rows; filtering for another outcome drops them.
+    await page.selectOption('select[data-filter="outcome"]', 'skipped');
+    await expect.poll(() => rows.first().isVisible()).toBe(true);
+    await page.selectOption('select[data-filter="outcome"]', 'loaded');
+    await expect.poll(() => rows.first().isVisible()).toBe(false);
+    await page.click('#filters .reset');
+    await expect.poll(() => rows.first().isVisible()).toBe(true);
+    // Its link opens the detail of a skipped cell.
+    await rows.first().locator('td.fold a').click();
+    const dialog = page.locator('dialog#cell-dialog');
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    expect(await dialog.locator('dd.actual').textContent()).toBe('skipped');
+    await dialog.locator('button.close').click();
+    await expect.poll(() => dialog.isVisible()).toBe(false);
   });
 
   it('keeps the environment columns in view when the wide grid scrolls sideways', async () => {
@@ -204,7 +244,7 @@ describe('HTML report in Chromium: real results of the default matrix', () => {
     const rows = groups.filter((group) => group.cells.some((cell) => cell.outcome === outcome)).length;
     expect(await page.locator('#grid-table tbody tr:visible').count()).toBe(rows);
     await page.click('#filters .reset');
-    await expect.poll(visibleCells).toBe(results.cells.length);
+    await expect.poll(visibleCells).toBe(gridded);
     expect(hash()).toBe('');
   });
 
@@ -238,7 +278,8 @@ describe('HTML report in Chromium: real results of the default matrix', () => {
     const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1440, height: 900 } });
     const noJs = await context.newPage();
     await noJs.goto(url);
-    expect(await noJs.locator('td.cell:visible').count()).toBe(results.cells.length);
+    expect(await noJs.locator('td.cell:visible').count()).toBe(gridded);
+    expect(await noJs.locator('tr.folded:visible').count()).toBe(folded.length);
     expect(await noJs.locator('#filters').isVisible()).toBe(false);
     await noJs.locator('details#environments > summary').click();
     await expect.poll(() => noJs.locator('table.envs').isVisible()).toBe(true);
@@ -315,5 +356,134 @@ describe('HTML report in Chromium: sample with failures, a flaky cell, a regress
     expect(dialogs).toEqual([]);
     expect(pageErrors).toEqual([]);
     expect(requests.filter((request) => !request.startsWith('file:') && !request.startsWith('data:'))).toEqual([]);
+  });
+});
+
+/**
+ * A wide matrix as a user with their own loaders and a `mitigation` axis writes it: 5 distros x 4
+ * NumPy (forky has no 1.26.4 wheel: folded rows), loaders c, rust, node, cffi, ctypes (linked
+ * only for c and rust), 3 flags, mitigation none/promote/preload: 51 columns, one crash, one flaky.
+ */
+function wideResults(): RunResults {
+  const cells: CellResult[] = [];
+  const system: Record<string, string> = { bullseye: '1.19.5', bookworm: '1.24.2', trixie: '2.2.4', forky: '2.4.6', sid: '2.4.6' };
+  for (const distro of ['bullseye', 'bookworm', 'trixie', 'forky', 'sid']) {
+    for (const numpy of ['system', '1.26.4', '2.2.6', '2.3.1']) {
+      const version = numpy === 'system' ? system[distro]! : numpy;
+      const noWheel = numpy === '1.26.4' && (distro === 'forky' || distro === 'sid');
+      for (const loader of ['c', 'rust', 'node', 'cffi', 'ctypes']) {
+        const flagsList = ['RTLD_LOCAL|RTLD_NOW', 'RTLD_GLOBAL|RTLD_NOW', 'RTLD_LOCAL|RTLD_LAZY', ...(loader === 'c' || loader === 'rust' ? ['linked'] : [])];
+        for (const flags of flagsList) {
+          for (const mitigation of ['none', 'promote', 'preload']) {
+            const axes = { distro, python: 'system', numpy, loader, flags, mitigation };
+            const broken = flags.startsWith('RTLD_LOCAL') && mitigation === 'none';
+            const symbol = version.startsWith('1.19') || version.startsWith('1.24') ? 'PyExc_RecursionError' : 'PyObject_SelfIter';
+            if (noWheel) cells.push(makeCell({ axes, resolved: { python: '3.13.5' }, outcome: 'skipped', verdict: 'skip', expected: [broken ? 'undefined-symbol' : 'loaded'], reason: `PyPI has no NumPy ${numpy} wheel for Python 3.13.5 on this platform` }));
+            else if (distro === 'trixie' && numpy === '2.2.6' && loader === 'ctypes' && flags === 'RTLD_GLOBAL|RTLD_NOW' && mitigation === 'preload')
+              cells.push(makeCell({ axes, resolved: { python: '3.13.5', numpy: version }, outcome: 'crash', signal: 'SIGSEGV', verdict: 'fail', reason: 'loader-ctypes was killed by SIGSEGV' }));
+            else
+              cells.push(
+                makeCell({
+                  axes,
+                  resolved: { python: '3.11.2', numpy: version },
+                  expected: [broken ? 'undefined-symbol' : 'loaded'],
+                  ...(broken && { outcome: 'undefined-symbol', symbol }),
+                  ...(distro === 'sid' && loader === 'cffi' && flags === 'RTLD_GLOBAL|RTLD_NOW' && mitigation === 'none' && numpy === 'system' && { verdict: 'flaky', attempts: 2 }),
+                }),
+              );
+          }
+        }
+      }
+    }
+  }
+  return makeResults(cells, { matrixFile: 'examples/mitigations/matrix.yaml' });
+}
+
+describe('HTML report in Chromium: a wide matrix (5 loaders x flags x mitigation) at 1280 px', () => {
+  const results = wideResults();
+  const url = writeReport(renderHtml(results));
+  const viewport = { width: 1280, height: 900 };
+  let page: Page;
+  let pageErrors: string[];
+  beforeAll(async () => {
+    page = await browser.newPage({ viewport });
+    pageErrors = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(url);
+  });
+
+  const grid = () => page.locator('.gridbox > .scroll');
+  const box = async (selector: string) => (await page.locator(selector).first().boundingBox())!;
+
+  it('is the wide matrix it claims to be', () => {
+    const columns = new Set(results.cells.map((cell) => `${cell.axes.loader} ${cell.axes.flags} ${cell.axes.mitigation}`));
+    expect(columns.size).toBe(51);
+    expect(results.summary).toMatchObject({ failed: 1, flaky: 1 });
+  });
+
+  it('groups the columns in three header rows: loader, flags, mitigation', async () => {
+    await page.locator('#matrix').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOTS, 'report-wide.png') });
+    expect(await page.locator('#grid-table thead tr').count()).toBe(3);
+    expect(await page.locator('#grid-table thead th.h0').allTextContents()).toEqual(['c', 'rust', 'node', 'cffi', 'ctypes']);
+    expect(await page.locator('#grid-table thead th.h0').first().getAttribute('colspan')).toBe('12');
+    expect(await page.locator('#grid-table thead th.h1').count()).toBe(17);
+    expect(await page.locator('#grid-table thead th.h2').count()).toBe(51);
+    expect(await page.locator('#matrix h2 .sub').textContent()).toContain('columns: loader × flags × mitigation');
+    // A loader's header sits above exactly its columns.
+    const loader = await box('#grid-table thead th.h0');
+    const firstOfC = await box('#grid-table thead th.h2');
+    const lastOfC = (await page.locator('#grid-table thead th.h2').nth(11).boundingBox())!;
+    expect(Math.abs(loader.x - firstOfC.x)).toBeLessThanOrEqual(1);
+    expect(Math.abs(loader.x + loader.width - (lastOfC.x + lastOfC.width))).toBeLessThanOrEqual(2);
+  });
+
+  it('scrolls only the grid sideways, never the page, and the environment columns stay in view', async () => {
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+    const scroller = grid();
+    expect(await scroller.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+    const envCell = page.locator('#grid-table tbody tr:not(.folded)').first().locator('th.e3');
+    const before = (await envCell.boundingBox())!;
+    await scroller.evaluate((el) => (el.scrollLeft = el.scrollWidth));
+    const after = (await envCell.boundingBox())!;
+    expect(after.x).toBe(before.x);
+    // The leftmost cell still shown is not hidden under the environment columns: it starts at or right of them.
+    const cells = await page.locator('#grid-table tbody tr:not(.folded)').first().locator('td').evaluateAll((tds, edge) =>
+      tds.map((td) => td.getBoundingClientRect()).filter((r) => r.right > edge + 1).map((r) => r.left), after.x + after.width);
+    expect(cells.length).toBeGreaterThan(0);
+    // Whatever is drawn right of the environment columns is a whole cell or the part of one not under them.
+    const hidden = await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.closest('th')?.className ?? '', { x: after.x + after.width / 2, y: after.y + after.height / 2 });
+    expect(hidden).toContain('e3');
+    // The loader header of the last group is over the last columns, and the environment header stays.
+    expect((await box('#grid-table thead th.envh.e3')).x).toBe(before.x);
+    await page.screenshot({ path: join(SCREENSHOTS, 'report-wide-scrolled.png') });
+    await scroller.evaluate((el) => (el.scrollLeft = 0));
+  });
+
+  it('keeps the header rows on top when the tall grid scrolls down', async () => {
+    const scroller = grid();
+    expect(await scroller.evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(true);
+    await scroller.scrollIntoViewIfNeeded();
+    const frame = (await scroller.boundingBox())!;
+    await scroller.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    const header = await box('#grid-table thead th.h0');
+    expect(Math.abs(header.y - frame.y)).toBeLessThanOrEqual(1);
+    const leaf = await box('#grid-table thead th.h2');
+    const lastRow = (await page.locator('#grid-table tbody tr').last().boundingBox())!;
+    expect(lastRow.y).toBeGreaterThan(leaf.y + leaf.height - 1); // the last row is below the headers, in view
+    expect(lastRow.y + lastRow.height).toBeLessThanOrEqual(frame.y + frame.height + 1);
+    // What the header covers is the header itself, not a cell scrolled under it.
+    const covering = await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.closest('th')?.className ?? '', { x: leaf.x + leaf.width / 2, y: leaf.y + leaf.height / 2 });
+    expect(covering).toContain('h2');
+    await page.screenshot({ path: join(SCREENSHOTS, 'report-wide-bottom.png') });
+    await scroller.evaluate((el) => (el.scrollTop = 0));
+  });
+
+  it('states what the mitigations do, and folds the environments with no wheel', async () => {
+    const texts = await page.locator('#findings li .text').allTextContents();
+    expect(texts).toEqual(results.findings.statements.map((s) => s.text));
+    expect(texts.some((t) => t.startsWith('mitigation promote turns every undefined-symbol cell into loaded'))).toBe(true);
+    expect(await page.locator('#grid-table tbody tr.folded').count()).toBe(2);
+    expect(pageErrors).toEqual([]);
   });
 });

@@ -101,21 +101,25 @@ table{border-collapse:collapse}
 .environments[open]>summary{border-bottom:1px solid var(--line);border-radius:10px 10px 0 0}
 .environments>.scroll{padding:4px 18px 10px}
 .gridbox{position:relative;timeline-scope:--gridx}
-.gridbox>.scroll{scroll-timeline:--gridx x}
+.gridbox>.scroll{scroll-timeline:--gridx x;max-height:85vh;overflow:auto;overscroll-behavior-x:contain}
 .gridbox::after{content:"";position:absolute;top:0;right:0;bottom:0;width:30px;pointer-events:none;opacity:0;
 background:linear-gradient(to right,rgba(16,24,40,0),rgba(16,24,40,.16));animation:gridmore linear both;animation-timeline:--gridx}
 @keyframes gridmore{from{opacity:1}96%{opacity:1}to{opacity:0}}
 .grid{border-collapse:separate;border-spacing:0;--e1:100px;--e2:108px;--e3:116px}
 .grid th,.grid td{border:0;border-right:1px solid #fff;border-bottom:1px solid #fff}
+.grid thead{position:sticky;top:0;z-index:3}
 .grid .e1,.grid .e2,.grid .e3{position:sticky;z-index:1;white-space:normal;overflow-wrap:break-word}
 .grid thead .e1,.grid thead .e2,.grid thead .e3{z-index:2}
 .grid .e1{left:0;width:var(--e1);min-width:var(--e1);max-width:var(--e1)}
 .grid .e2{left:var(--e1);width:var(--e2);min-width:var(--e2);max-width:var(--e2)}
 .grid .e3{left:calc(var(--e1) + var(--e2));width:var(--e3);min-width:var(--e3);max-width:var(--e3);border-right:2px solid #c9d2dc}
 .grid thead th{background:#e9edf2;color:#2b3644;font-size:12px;font-weight:600;padding:5px 8px;text-align:center}
-.grid thead th.loader{font-size:13px;background:#dde3ea}
-.grid thead th.flags{font-family:var(--mono);font-size:11px;font-weight:500;max-width:150px;overflow-wrap:anywhere;line-height:1.3}
+.grid thead th.h0{font-size:13px;background:#dde3ea}
+.grid thead th.h1{font-family:var(--mono);font-size:11px;font-weight:500;max-width:150px;overflow-wrap:anywhere;line-height:1.3}
+.grid thead th.h2{font-size:11.5px;font-weight:600;color:#3730a3;background:#eef0fb;padding:3px 6px}
 .grid thead th.envh{text-align:left;vertical-align:bottom}
+.grid thead th.h0>span,.grid thead th.h1>span{position:sticky;left:calc(var(--e1) + var(--e2) + var(--e3) + 8px)}
+.grid .gs{border-left:2px solid #b9c3cf}
 .grid tbody th{background:#f1f4f7;text-align:left;font-weight:500;padding:4px 10px;white-space:nowrap;font-size:12.5px}
 .grid tbody th small{color:var(--muted);font-weight:400;margin-left:3px;white-space:nowrap}
 .grid tbody th.distro{font-weight:600}
@@ -132,8 +136,30 @@ background:linear-gradient(to right,rgba(16,24,40,0),rgba(16,24,40,.16));animati
 .grid td.cell.v-skip{background-image:repeating-linear-gradient(135deg,transparent 0 6px,rgba(0,0,0,.035) 6px 12px)}
 .grid td.cell .reg{position:absolute;top:3px;right:5px;color:var(--fail);font-size:10px;font-weight:800;line-height:1}
 .grid td.none{background:#fafbfc;color:#c0c7d0;text-align:center;min-width:116px}
+.grid tr.folded th{color:var(--muted);background:#f6f7f9}
+.grid td.fold{height:30px;padding:0 12px;font-size:12.5px;color:#5b6470;white-space:nowrap;
+background:#f3f4f6 repeating-linear-gradient(135deg,transparent 0 6px,rgba(0,0,0,.03) 6px 12px)}
+.grid td.fold .foldtext{position:sticky;left:calc(var(--e1) + var(--e2) + var(--e3) + 12px)}
+.grid td.fold a{color:inherit;font-weight:600}
+.grid.wide{--e1:98px;--e2:88px;--e3:100px}
+.grid.wide tbody th{padding:4px 7px;font-size:12px;white-space:normal}
+.grid.wide tbody th.distro{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.grid.wide thead th{padding:4px 5px}
+.grid.wide thead th.h1{max-width:92px;font-size:10.5px}
+.grid.wide td.cell,.grid.wide td.none{min-width:84px;height:42px}
+.grid.wide td.cell a{min-height:42px;padding:3px 5px}
+.grid.wide td.cell .oc{white-space:normal;font-size:11px;line-height:1.15}
+.grid.wide td.cell .why{max-width:76px;font-size:10px}
 .grid td.cell.filtered{visibility:hidden}
 .grid .hidden{display:none}
+.findings{border-color:#c7d2fe;background:linear-gradient(180deg,#f5f7ff,#fff 70%)}
+.findings h2{color:#27307a}
+.findings ul{margin:0;padding:0;list-style:none;display:grid;gap:9px}
+.findings li{display:flex;gap:12px;align-items:baseline;line-height:1.5;overflow-wrap:anywhere}
+.findings .subject{flex:none;width:126px;white-space:nowrap;text-align:center;border-radius:5px;padding:1px 7px;font-size:11px;font-weight:700;text-transform:uppercase;letter-spacing:.03em;background:#e0e7ff;color:#3730a3}
+.findings li.inexact .subject{background:#fdf1a8;color:#6b4b05}
+.findings b{font-weight:650}
+.findings a.cellref{font-family:var(--mono);font-size:12px}
 .envs td,.envs th{white-space:nowrap}
 .envs td.wrap{white-space:normal;max-width:420px}
 .envs .bad{color:var(--fail);font-weight:600}

@@ -58,15 +58,64 @@ describe('renderHtml', () => {
   it('renders a grid with a row per environment and a column per loader x flags', () => {
     const tbody = /<table class="grid"[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(html)![1]!;
     expect(tbody.match(/<tr /g)).toHaveLength(2);
-    expect(html.match(/<th class="flags"/g)).toHaveLength(3); // c:GLOBAL, c:LOCAL, rust:GLOBAL
-    expect(html.match(/<th class="loader"/g)).toHaveLength(2);
-    expect(html.match(/<td class="cell /g)).toHaveLength(4);
-    expect(html.match(/<td class="none"/g)).toHaveLength(2); // trixie has no c:LOCAL, no rust
+    expect(html.match(/<th class="h1[ "]/g)).toHaveLength(3); // c:GLOBAL, c:LOCAL, rust:GLOBAL
+    expect(html.match(/<th class="h0[ "]/g)).toHaveLength(2);
+    expect(html).toContain('<th class="h0" colspan="2" data-cols="c0 c1" scope="colgroup" title="loader=c"><span>c</span></th><th class="h0 gs" colspan="1" data-cols="c2" scope="col" title="loader=rust"><span>rust</span></th>');
+    expect(html.match(/<td class="cell /g)).toHaveLength(3);
+    // trixie's only cell was skipped: its row folds into one line with the reason.
+    expect(html).toMatch(
+      /<tr class="folded" data-row="r1" data-cells="3" [^>]*><th class="distro e1" scope="row">trixie<\/th>.*<td class="fold" colspan="3"><span class="foldtext"><a href="#cell-3" data-open="3">skipped<\/a> · 1 cell · no wheel<\/span><\/td><\/tr>/,
+    );
+  });
+
+  it('groups the columns of extra axes under loader and flags, and draws a wide grid compact', () => {
+    const wide = makeResults(
+      ['c', 'rust', 'node', 'cffi'].flatMap((loader) =>
+        ['RTLD_LOCAL|RTLD_NOW', 'RTLD_GLOBAL|RTLD_NOW', 'RTLD_LOCAL|RTLD_LAZY'].flatMap((flags) =>
+          ['none', 'promote'].map((mitigation) => makeCell({ axes: { loader, flags, mitigation } })),
+        ),
+      ),
+    );
+    const page = renderHtml(wide);
+    expect(page).toContain('columns: loader × flags × mitigation');
+    expect(page.match(/<th class="h0[ "]/g)).toHaveLength(4);
+    expect(page.match(/<th class="h1[ "]/g)).toHaveLength(12);
+    expect(page.match(/<th class="h2[ "]/g)).toHaveLength(24);
+    expect(page).toContain('<th class="h1" colspan="2" data-cols="c0 c1" scope="colgroup" title="flags=RTLD_LOCAL|RTLD_NOW"><span>RTLD_LOCAL|<wbr>RTLD_NOW</span></th>');
+    expect(page).toContain('<th class="h2" colspan="1" data-cols="c1" scope="col" title="mitigation=promote"><span>promote</span></th>');
+    expect(page).toMatch(/<th class="envh e1" rowspan="3">Distro<\/th>/);
+    expect(page).toContain('<table class="grid wide" id="grid-table">');
+    expect(html).toContain('<table class="grid" id="grid-table">');
+  });
+
+  it('states the findings at the top, linking the cells they name', () => {
+    const exception = makeCell({ axes: { loader: 'node', flags: 'RTLD_GLOBAL|RTLD_NOW' }, outcome: 'crash', signal: 'SIGSEGV', verdict: 'fail' });
+    const findingsRun = makeResults([
+      ...['bookworm', 'trixie'].flatMap((distro) =>
+        ['c', 'rust', 'node'].flatMap((loader) =>
+          ['RTLD_LOCAL|RTLD_NOW', 'RTLD_GLOBAL|RTLD_NOW'].map((flags) =>
+            makeCell({ axes: { distro, loader, flags }, ...(flags.startsWith('RTLD_LOCAL') && { outcome: 'undefined-symbol', symbol: 'PyObject_SelfIter' }) }),
+          ),
+        ),
+      ).filter((cell) => cell.id !== exception.id),
+      exception,
+    ]);
+    const page = renderHtml(findingsRun);
+    const index = findingsRun.cells.indexOf(exception);
+    expect(page.indexOf('id="findings"')).toBeGreaterThan(page.indexOf('class="cards"'));
+    expect(page.indexOf('id="findings"')).toBeLessThan(page.indexOf('id="problems"'));
+    expect(page).toContain('<h2>Findings<span class="sub">over the 12 cells that ran</span></h2>');
+    expect(page).toContain(
+      '<li class="finding inexact"><span class="subject">outcome</span><span class="text"><b>flags decides the outcome for all but 1 of 12 cells:</b> ' +
+        'RTLD_LOCAL|RTLD_NOW -&gt; undefined-symbol (6 of 6 cells), RTLD_GLOBAL|RTLD_NOW -&gt; loaded (5 of 6 cells); ' +
+        `exception: <a class="cellref" href="#cell-${index}" data-open="${index}">${escapeHtml(exception.id)}</a> (crash SIGSEGV)</span></li>`,
+    );
+    expect(page).toContain('<li class="finding exact"><span class="subject">missing symbol</span><span class="text">every undefined-symbol cell misses PyObject_SelfIter (6 of 6 cells)</span></li>');
   });
 
   it('marks failed and flaky cells and labels them with the root cause', () => {
     expect(html).toMatch(/<td class="cell o-undefined-symbol v-fail" data-cell="1"[^>]*><a [^>]*><span class="oc">undefined symbol<\/span><span class="why">PyObject_SelfIter<\/span>/);
-    expect(html).toContain('<td class="cell o-loaded v-flaky"');
+    expect(html).toMatch(/<td class="cell o-loaded v-flaky[ "]/);
   });
 
   it('lists the cells that broke first, with expected vs actual and why', () => {
@@ -198,8 +247,11 @@ describe('renderHtml', () => {
   it('renders the real results of the default matrix and the sample with failures', () => {
     const real = readResultsFile(join(import.meta.dirname, 'fixtures', 'results.real.json'));
     const page = renderHtml(real);
-    expect(page.match(/<td class="cell /g)).toHaveLength(real.cells.length);
-    expect(page.match(/<th class="flags"/g)).toHaveLength(14);
+    // Four environments had no NumPy wheel: each is one folded line instead of 14 skipped cells.
+    expect(page.match(/<tr class="folded"/g)).toHaveLength(4);
+    expect(page.match(/<td class="cell /g)).toHaveLength(real.cells.length - 4 * 14);
+    expect(page.match(/<th class="h1[ "]/g)).toHaveLength(14);
+    expect(page).toContain('<b>flags alone decides the outcome:</b> RTLD_LOCAL* -&gt; undefined-symbol (44 of 44 cells)');
     expect(page).toContain('loader report (decoded)');
     expect(page).toContain('class="banner ok"');
     // 12 environments, 4 of which have no NumPy wheel: folded, with the overview in its summary.

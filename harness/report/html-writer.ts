@@ -5,17 +5,24 @@
 // is untrusted: it goes through sanitizeText and HTML escaping, and a Content-Security-Policy
 // with hashes of our own style and script backs that up.
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { formatChangeCounts } from '../results/diff.ts';
 import type { CellChange, ResultsDiff } from '../results/diff.ts';
+import { findingsScope } from '../results/findings.ts';
 import { OUTCOMES } from '../results/types.ts';
-import type { CellResult, EnvironmentInfo, Outcome, RunResults, Verdict } from '../results/types.ts';
+import type { CellResult, EnvironmentInfo, FindingStatement, Outcome, RunResults, Verdict } from '../results/types.ts';
 import { groupByEnvironment } from './environments.ts';
-import { HTML_SCRIPT } from './html-script.ts';
+import { buildOutcomeGrid, type GridColumn } from './outcome-grid.ts';
+// Imported only so that a compiled build (tsc, allowJs) emits the file next to this one; the
+// import runs nothing. The page embeds the file's text.
+import './html-script.js';
 import { HTML_STYLES } from './html-styles.ts';
-import { cellLabel, environmentLabel, expectedList, extraAxisNames, formatDuration, outcomeWithCause } from './labels.ts';
+import { cellLabel, environmentLabel, expectedList, extraAxisNames, flakyNote, formatDuration, OUTCOME_WORDS, outcomeWithCause } from './labels.ts';
 import { decodeLoaderOutput } from './loader-output.ts';
 import { rerunCommand, shellQuote } from './rerun.ts';
 import { sanitizeText } from './text.ts';
+
+const HTML_SCRIPT = readFileSync(new URL('./html-script.js', import.meta.url), 'utf8');
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -35,54 +42,7 @@ export function jsonForScript(value: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
-const SHORT_OUTCOME: Record<Outcome, string> = {
-  loaded: 'loaded',
-  'undefined-symbol': 'undefined symbol',
-  'import-error': 'import error',
-  'dlopen-error': 'dlopen error',
-  'no-import': 'no import',
-  crash: 'crash',
-  timeout: 'timeout',
-  'build-error': 'build error',
-  'engine-error': 'engine error',
-  skipped: 'skipped',
-};
-
 const VERDICT_LABEL: Record<Verdict, string> = { pass: 'pass', fail: '✗ fail', flaky: '~ flaky', skip: 'skipped' };
-
-interface Column {
-  key: string;
-  loader: string;
-  /** flags plus any extra axes, as shown in the second header row. */
-  label: string;
-}
-
-/** The grid's model: rows are environments, columns loader x flags (x extra axes). */
-function buildGrid(results: RunResults) {
-  const groups = groupByEnvironment(results);
-  const columns = new Map<string, Column>();
-  const loaders = new Map<string, Column[]>();
-  const columnOf = (cell: CellResult) => {
-    const extras = extraAxisNames(cell.axes).map((name) => `${name}=${cell.axes[name]}`);
-    const label = [cell.axes.flags, ...extras].join(' ');
-    const key = JSON.stringify([cell.axes.loader, label]);
-    if (!columns.has(key)) {
-      const column = { key, loader: cell.axes.loader, label };
-      columns.set(key, column);
-      loaders.set(column.loader, [...(loaders.get(column.loader) ?? []), column]);
-    }
-    return key;
-  };
-  const cellAt = new Map<string, number>(); // `${row}\0${column}` -> index in results.cells
-  const index = new Map(results.cells.map((cell, i) => [cell, i]));
-  groups.forEach(({ cells }, row) => {
-    for (const cell of cells) cellAt.set(`${row}\0${columnOf(cell)}`, index.get(cell)!);
-  });
-  // Columns grouped by loader (the grouped header), in order of first appearance.
-  const ordered = [...loaders.values()].flat();
-  const columnIds = new Map(ordered.map((column, i) => [column.key, `c${i}`]));
-  return { groups, loaders, ordered, columnIds, cellAt };
-}
 
 function whyShort(cell: CellResult): string | undefined {
   if (cell.symbol) return cell.symbol;
@@ -102,63 +62,125 @@ function cellTitle(cell: CellResult, change?: CellChange): string {
     .join('\n');
 }
 
-function renderGridCell(cell: CellResult, index: number, row: number, col: string, change?: CellChange): string {
+function renderGridCell(cell: CellResult, index: number, row: number, column: GridColumn, change?: CellChange): string {
   const why = whyShort(cell);
-  const classes = `cell o-${cell.outcome} v-${cell.verdict}${change?.kind === 'regression' ? ' regressed' : ''}`;
+  const classes = `cell o-${cell.outcome} v-${cell.verdict}${change?.kind === 'regression' ? ' regressed' : ''}${column.startsGroup ? ' gs' : ''}`;
   return (
-    `<td class="${classes}" data-cell="${index}" data-row="r${row}" data-col="${col}">` +
+    `<td class="${classes}" data-cell="${index}" data-row="r${row}" data-col="${column.id}">` +
     `<a href="#cell-${index}" data-open="${index}" title="${h(cellTitle(cell, change))}">` +
     (change?.kind === 'regression' ? `<span class="reg" title="regression since baseline">▲</span>` : '') +
-    `<span class="oc">${h(SHORT_OUTCOME[cell.outcome])}</span>` +
+    `<span class="oc">${h(OUTCOME_WORDS[cell.outcome])}</span>` +
     (why ? `<span class="why">${h(why)}</span>` : '') +
     `</a></td>`
   );
 }
 
+/** Past this many columns the grid is drawn compact (narrower cells, wrapped labels). */
+export const WIDE_GRID_COLUMNS = 20;
+
+/** A header value: flags break after each `|`; extra-axis levels say which axis in a title. */
+function headerLabel(level: string, value: string): string {
+  return level === 'flags' ? h(value).replace(/\|/g, '|<wbr>') : h(value);
+}
+
 function renderGrid(results: RunResults, changes: Map<string, CellChange>): string {
-  const { groups, loaders, ordered, columnIds, cellAt } = buildGrid(results);
   if (results.cells.length === 0) return `<p class="empty">No cells ran.</p>`;
-  const loaderHeader = [...loaders.entries()]
-    .map(([loader, cols]) => {
-      const ids = cols.map((col) => columnIds.get(col.key)).join(' ');
-      return `<th class="loader" colspan="${cols.length}" data-cols="${ids}" scope="colgroup">${h(loader)}</th>`;
+  const grid = buildOutcomeGrid(results);
+  const depth = grid.levels.length;
+  const corner =
+    `<th class="envh e1" rowspan="${depth}">Distro</th><th class="envh e2" rowspan="${depth}">Python</th>` +
+    `<th class="envh e3" rowspan="${depth}">NumPy</th>`;
+  const startsGroup = new Set(grid.columns.filter((column) => column.startsGroup).map((column) => column.id));
+  const header = grid.header
+    .map((cells, level) => {
+      const name = grid.levels[level]!;
+      const ths = cells
+        .map(
+          (cell) =>
+            `<th class="h${Math.min(level, 2)}${startsGroup.has(cell.columns[0]!) ? ' gs' : ''}" colspan="${cell.columns.length}" data-cols="${cell.columns.join(' ')}" ` +
+            `scope="${cell.columns.length > 1 ? 'colgroup' : 'col'}" title="${h(`${name}=${cell.label}`)}"><span>${headerLabel(name, cell.label)}</span></th>`,
+        )
+        .join('');
+      return `<tr>${level === 0 ? corner : ''}${ths}</tr>`;
     })
     .join('');
-  const flagsHeader = ordered
-    .map((col) => `<th class="flags" data-col="${columnIds.get(col.key)}" scope="col">${h(col.label).replace(/\|/g, '|<wbr>')}</th>`)
-    .join('');
-  const rows = groups
-    .map(({ environment: env }, row) => {
-      const cells = ordered
-        .map((col) => {
-          const id = columnIds.get(col.key)!;
-          const index = cellAt.get(`${row}\0${col.key}`);
-          if (index === undefined) return `<td class="none" data-col="${id}" title="not in the matrix">·</td>`;
-          const cell = results.cells[index]!;
-          return renderGridCell(cell, index, row, id, changes.get(cell.id));
-        })
-        .join('');
-      const resolved = (requested: string, actual?: string) =>
-        actual && actual !== requested ? `${h(requested)}<small>${h(actual)}</small>` : h(requested);
-      return (
-        `<tr data-row="r${row}" title="${h(env.key)}">` +
+  const resolved = (requested: string, actual?: string) => (actual && actual !== requested ? `${h(requested)}<small>${h(actual)}</small>` : h(requested));
+  const rows = grid.rows
+    .map((row, r) => {
+      const env = row.environment;
+      const envCells =
         `<th class="distro e1" scope="row">${h(env.distro)}</th>` +
         `<th class="e2">${resolved(env.python, env.resolved.python)}</th>` +
-        `<th class="e3">${resolved(env.numpy, env.resolved.numpy)}</th>${cells}</tr>`
-      );
+        `<th class="e3">${resolved(env.numpy, env.resolved.numpy)}</th>`;
+      if (row.skipped) {
+        // Nothing ran: one line with the reason instead of a row of identical "skipped" cells.
+        const first = row.cells[0]!;
+        return (
+          `<tr class="folded" data-row="r${r}" data-cells="${row.cells.join(' ')}" title="${h(env.key)}">${envCells}` +
+          `<td class="fold" colspan="${grid.columns.length}"><span class="foldtext"><a href="#cell-${first}" data-open="${first}">skipped</a>` +
+          ` · ${row.cells.length} ${row.cells.length === 1 ? 'cell' : 'cells'} · ${row.skipped.map((reason) => h(reason)).join('; ')}</span></td></tr>`
+        );
+      }
+      const cells = grid.columns
+        .map((column) => {
+          const index = row.cellAt.get(column.id);
+          if (index === undefined) return `<td class="none${column.startsGroup ? ' gs' : ''}" data-col="${column.id}" title="not in the matrix">·</td>`;
+          const cell = results.cells[index]!;
+          return renderGridCell(cell, index, r, column, changes.get(cell.id));
+        })
+        .join('');
+      return `<tr data-row="r${r}" title="${h(env.key)}">${envCells}${cells}</tr>`;
     })
     .join('\n');
-  // The environment columns stay put (sticky) when a wide grid scrolls sideways in its box.
+  // The environment columns stay put (sticky) when a wide grid scrolls sideways in its box, and
+  // the header rows stay on top when a tall one scrolls down.
+  const wide = grid.columns.length > WIDE_GRID_COLUMNS ? ' wide' : '';
   return (
-    `<div class="gridbox"><div class="scroll"><table class="grid" id="grid-table">` +
-    `<thead><tr><th class="envh e1" rowspan="2">Distro</th><th class="envh e2" rowspan="2">Python</th>` +
-    `<th class="envh e3" rowspan="2">NumPy</th>${loaderHeader}</tr><tr>${flagsHeader}</tr></thead>` +
-    `<tbody>\n${rows}\n</tbody></table></div></div>`
+    `<div class="gridbox"><div class="scroll"><table class="grid${wide}" id="grid-table">` +
+    `<thead>${header}</thead><tbody>\n${rows}\n</tbody></table></div></div>`
   );
 }
 
+function gridColumnsLabel(results: RunResults): string {
+  return ['loader', 'flags', ...new Set(results.cells.flatMap((cell) => extraAxisNames(cell.axes)))].join(' × ');
+}
+
+const FINDING_SUBJECTS: Record<FindingStatement['subject'], string> = { outcome: 'outcome', symbol: 'missing symbol', mitigation: 'mitigation' };
+
+/** A statement with its claim (up to the first ": ") in bold and the cells it names linked to their details. */
+function findingHtml(statement: FindingStatement, indexOf: Map<string, number>): string {
+  const split = statement.text.indexOf(': ');
+  const [claim, rest] = split === -1 ? ['', statement.text] : [statement.text.slice(0, split + 1), statement.text.slice(split + 1)];
+  const ids = [...new Set(statement.exceptions.map((e) => e.id))].filter((id) => indexOf.has(id)).sort((a, b) => b.length - a.length);
+  let body = h(rest);
+  if (ids.length > 0) {
+    const escaped = ids.map((id) => h(id));
+    const pattern = new RegExp(escaped.map((id) => id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+    body = body.replace(pattern, (match) => {
+      const index = indexOf.get(ids[escaped.indexOf(match)]!)!;
+      return `<a class="cellref" href="#cell-${index}" data-open="${index}">${match}</a>`;
+    });
+  }
+  return (claim ? `<b>${h(claim)}</b>` : '') + body;
+}
+
+/** What decides the outcomes, at the top: the sentences of results.findings. */
+function renderFindings(results: RunResults): string {
+  const { findings } = results;
+  if (findings.statements.length === 0) return '';
+  const indexOf = new Map(results.cells.map((cell, i) => [cell.id, i]));
+  const items = findings.statements
+    .map(
+      (statement) =>
+        `<li class="finding ${statement.exact ? 'exact' : 'inexact'}"><span class="subject">${h(FINDING_SUBJECTS[statement.subject])}</span>` +
+        `<span class="text">${findingHtml(statement, indexOf)}</span></li>`,
+    )
+    .join('\n');
+  return `<section class="panel findings" id="findings"><h2>Findings<span class="sub">${h(findingsScope(findings))}</span></h2><ul>\n${items}\n</ul></section>`;
+}
+
 function renderLegend(hasDiff: boolean): string {
-  const swatches = OUTCOMES.map((outcome) => `<span class="o-${outcome}"><span class="sw"></span>${h(SHORT_OUTCOME[outcome])}</span>`);
+  const swatches = OUTCOMES.map((outcome) => `<span class="o-${outcome}"><span class="sw"></span>${h(OUTCOME_WORDS[outcome])}</span>`);
   const marks = [
     `<span><span class="mk fail">✗</span>missed its expectation</span>`,
     `<span><span class="mk flaky">~</span>flaky (passed on retry)</span>`,
@@ -221,12 +243,6 @@ function renderProblems(results: RunResults, changes: Map<string, CellChange>): 
     `<tbody>\n${rows}\n</tbody></table></div></section>`
   );
 }
-
-/** What a flaky cell's earlier attempts gave (older results files only counted them). */
-const flakyNote = (cell: CellResult) =>
-  cell.previousAttempts?.length
-    ? `${cell.previousAttempts.map(outcomeWithCause).join(', then ')}, then ${outcomeWithCause(cell)} on retry`
-    : `failed ${Math.max(1, cell.attempts - 1)} of ${cell.attempts} attempts, then ${outcomeWithCause(cell)} on retry`;
 
 function renderChanges(results: RunResults, diff: ResultsDiff): string {
   const indexOf = new Map(results.cells.map((cell, i) => [cell.id, i]));
@@ -433,9 +449,10 @@ ${renderHeader(results)}
 <main>
 ${results.interrupted ? `<div class="banner interrupted">⚠ This run was interrupted before every cell ran: ${total} cells have results, the matrix is incomplete.</div>` : ''}
 ${renderCards(results, diff)}
+${renderFindings(results)}
 ${renderProblems(results, changes) || (total > 0 && !results.interrupted ? `<div class="banner ok">✓ Every cell met its expectation.</div>` : '')}
 ${renderEnvironments(results)}
-<section class="panel" id="matrix"><h2>Matrix<span class="sub">rows: environments · columns: loader × flags · click a cell for its output</span></h2>
+<section class="panel" id="matrix"><h2>Matrix<span class="sub">rows: environments · columns: ${h(gridColumnsLabel(results))} · click a cell for its output</span></h2>
 ${renderFilters(results, axes)}
 ${renderLegend(diff !== undefined)}
 ${renderGrid(results, changes)}
@@ -448,7 +465,7 @@ ${details}
 </main>
 <dialog id="cell-dialog" aria-label="Cell detail"><div class="bar"><button type="button" class="close">Close ✕</button></div><div class="body"></div></dialog>
 <script type="application/json" id="dlmatrix-data">${jsonForScript(data)}</script>
-<script>${HTML_SCRIPT}</script>
+<script type="module">${HTML_SCRIPT}</script>
 </body>
 </html>
 `;

@@ -1,7 +1,24 @@
 // How every report names environments and cells and explains a verdict, so JUnit, HTML and the
 // terminal say the same thing in the same words.
 import { KNOWN_AXES } from '../matrix/types.ts';
+import { outcomeWithCause } from '../results/outcome-with-cause.ts';
 import type { CellAxes, CellResult, EnvironmentInfo, Outcome } from '../results/types.ts';
+
+export { outcomeWithCause };
+
+/** Outcomes as a grid cell shows them, in words. */
+export const OUTCOME_WORDS: Record<Outcome, string> = {
+  loaded: 'loaded',
+  'undefined-symbol': 'undefined symbol',
+  'import-error': 'import error',
+  'dlopen-error': 'dlopen error',
+  'no-import': 'no import',
+  crash: 'crash',
+  timeout: 'timeout',
+  'build-error': 'build error',
+  'engine-error': 'engine error',
+  skipped: 'skipped',
+};
 
 /** Axes beyond the five known ones (matrices may add some): they label cells and columns. */
 export function extraAxisNames(axes: CellAxes): string[] {
@@ -23,19 +40,24 @@ export function cellLabel(axes: CellAxes): string {
   return [axes.loader, axes.flags, ...extraAxisNames(axes).map((name) => `${name}=${axes[name]}`)].join(' ');
 }
 
-/** The outcome with its root cause: `undefined-symbol PyObject_SelfIter`, `crash SIGSEGV`. */
-export function outcomeWithCause(cell: Pick<CellResult, 'outcome' | 'symbol' | 'signal'>): string {
-  const cause = cell.outcome === 'undefined-symbol' ? cell.symbol : cell.outcome === 'crash' ? cell.signal : undefined;
-  return cause ? `${cell.outcome} ${cause}` : cell.outcome;
+/** What a flaky cell's earlier attempts gave (older results files only counted them). */
+export function flakyNote(cell: CellResult): string {
+  return cell.previousAttempts?.length
+    ? `${cell.previousAttempts.map(outcomeWithCause).join(', then ')}, then ${outcomeWithCause(cell)} on retry`
+    : `failed ${Math.max(1, cell.attempts - 1)} of ${cell.attempts} attempts, then ${outcomeWithCause(cell)} on retry`;
 }
 
 export function expectedList(expected: Outcome[]): string {
   return expected.length > 0 ? expected.join(' or ') : '(nothing: no expect rule matched)';
 }
 
-/** Infrastructure trouble rather than a finding about the library: JUnit `<error>`, not `<failure>`. */
+/**
+ * Infrastructure trouble rather than a finding about the library: JUnit `<error>`, not
+ * `<failure>`. A failed `skipped` cell is one that should have run and did not (a shard missing
+ * from a merge).
+ */
 export function isInfrastructureProblem(cell: CellResult): boolean {
-  return cell.verdict === 'fail' && (cell.outcome === 'build-error' || cell.outcome === 'timeout' || cell.outcome === 'crash');
+  return cell.verdict === 'fail' && ['build-error', 'timeout', 'crash', 'skipped'].includes(cell.outcome);
 }
 
 export function formatSeconds(ms: number): string {

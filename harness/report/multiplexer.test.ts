@@ -1,5 +1,10 @@
+import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { makeCell, makeResults } from '../test-support/make-results.ts';
+import { JsonReporter } from './json-reporter.ts';
+import { JUnitReporter } from './junit-reporter.ts';
 import { Multiplexer } from './multiplexer.ts';
 import type { Reporter } from './reporter.ts';
 
@@ -67,6 +72,19 @@ describe('Multiplexer', () => {
     ]);
     expect(logged).toHaveLength(2);
     expect(logged[0]).toMatch(/^dlmatrix: the broken reporter failed in onCellEnd \(the run goes on\): Error: disk full/);
+    expect(logged[1]).toMatch(/^dlmatrix: the broken report could not be written: Error: cannot write junit.xml/);
+    expect(mux.endFailures.map((failure) => failure.reporter)).toEqual(['broken']);
+  });
+
+  it('names the file and the reason, without a stack, when a report file cannot be written', async () => {
+    const logged: string[] = [];
+    const dir = mkdtempSync(join(tmpdir(), 'dlmatrix-mux-'));
+    mkdirSync(join(dir, 'junit.xml'));
+    const mux = new Multiplexer([new JUnitReporter(join(dir, 'junit.xml')), new JsonReporter(join(dir, 'results.json'))], (line) => logged.push(line));
+    await mux.onEnd(results);
+    expect(logged).toEqual([`dlmatrix: the junit report could not be written: cannot write ${join(dir, 'junit.xml')}: a directory is in the way (EISDIR)`]);
+    expect(mux.endFailures.map((failure) => failure.reporter)).toEqual(['junit']);
+    expect(readdirSync(dir).sort()).toEqual(['junit.xml', 'results.json']); // no temp file left, the other report written
   });
 
   it('logs to stderr by default', async () => {

@@ -1,6 +1,8 @@
 // Fans every hook out to all reporters, one after another (so output keeps its order). A
 // reporter that throws is logged and recorded, never rethrown: one broken report must not kill
-// the run or keep the other reports from being written.
+// the run or keep the other reports from being written. Failures at the end (a report file that
+// could not be written) are kept apart: the commands exit non-zero for them.
+import { FileWriteError } from '../results/atomic-file.ts';
 import type { CellResult, EnvironmentInfo, RunResults } from '../results/types.ts';
 import type { PlannedRun, Reporter } from './reporter.ts';
 
@@ -45,14 +47,24 @@ export class Multiplexer implements Reporter {
     return this.fanOut('onEnd', (reporter) => reporter.onEnd?.(results));
   }
 
+  /** Reporters that failed as the run ended: their report is missing or incomplete. */
+  get endFailures(): ReporterFailure[] {
+    return this.errors.filter((failure) => failure.hook === 'onEnd');
+  }
+
   private async fanOut(hook: Hook, call: (reporter: Reporter) => void | Promise<void>): Promise<void> {
     for (const reporter of this.reporters) {
       try {
         await call(reporter);
       } catch (error) {
         this.errors.push({ reporter: reporter.name, hook, error });
-        const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-        this.log(`dlmatrix: the ${reporter.name} reporter failed in ${hook} (the run goes on): ${detail}`);
+        // A file that cannot be written is the user's to fix: the reason, not our stack.
+        const detail = error instanceof FileWriteError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+        this.log(
+          hook === 'onEnd'
+            ? `dlmatrix: the ${reporter.name} report could not be written: ${detail}`
+            : `dlmatrix: the ${reporter.name} reporter failed in ${hook} (the run goes on): ${detail}`,
+        );
       }
     }
   }

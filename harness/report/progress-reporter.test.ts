@@ -33,6 +33,19 @@ describe('ProgressReporter', () => {
     expect(text()).toMatch(/2 cells: 1 passed, 1 failed, 0 flaky, 0 skipped/);
   });
 
+  it('ends with the findings, then the counts', () => {
+    const { stream, text } = fakeStream(false);
+    const local = makeCell({ axes: { flags: 'RTLD_LOCAL|RTLD_NOW' }, outcome: 'undefined-symbol', symbol: 'PyObject_SelfIter', expected: ['undefined-symbol'] });
+    const global = makeCell({ axes: { flags: 'RTLD_GLOBAL|RTLD_NOW' } });
+    new ProgressReporter({ stream }).onEnd(makeResults([local, global], { durationMs: 1500 }));
+    expect(text()).toBe(
+      'Findings over the 2 cells that ran:\n' +
+        '  - flags alone decides the outcome: RTLD_LOCAL|RTLD_NOW -> undefined-symbol (1 of 1 cell), RTLD_GLOBAL|RTLD_NOW -> loaded (1 of 1 cell)\n' +
+        '  - every undefined-symbol cell misses PyObject_SelfIter (1 of 1 cell)\n' +
+        '2 cells: 2 passed, 0 failed, 0 flaky, 0 skipped in 1.5 s\n',
+    );
+  });
+
   it('on a TTY redraws one live line with counts and the running cell, and keeps failures above it', () => {
     const { stream, text } = fakeStream(true);
     const progress = new ProgressReporter({ stream, live: true, color: false });

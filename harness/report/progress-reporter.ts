@@ -1,11 +1,11 @@
-// Terminal progress. In CI (no TTY, or CI set) one plain line per finished cell and environment,
-// each written whole so parallel cells never interleave mid-line; on a TTY a live status line
-// (done/total, pass/fail/skip, what is running) with failures printed above it.
-import { formatDiffForTerminal } from '../results/diff.ts';
+// Terminal progress, the `list` and `line` reporters. `list` (CI: no TTY, or CI set): one plain
+// line per finished cell and environment, each written whole so parallel cells never interleave
+// mid-line. `line` (a TTY): a live status line (done/total, pass/fail/skip, what is running) with
+// failures printed above it. Both end with the findings and the counts.
 import type { CellResult, EnvironmentInfo, RunResults, Verdict } from '../results/types.ts';
 import { resolveDiff, type ReportOptions } from './report-diff.ts';
 import type { PlannedRun, Reporter } from './reporter.ts';
-import { sanitizeText } from './text.ts';
+import { cellLine, clean, endOfRun, painter, plural, type Paint, type Tone } from './terminal-lines.ts';
 
 export interface ProgressOptions {
   stream?: NodeJS.WriteStream;
@@ -17,13 +17,12 @@ export interface ProgressOptions {
   report?: ReportOptions;
 }
 
-const COLORS: Record<Verdict | 'dim', string> = { pass: '32', fail: '31', flaky: '33', skip: '90', dim: '2' };
-
 export class ProgressReporter implements Reporter {
   readonly name = 'progress';
   private readonly stream: NodeJS.WriteStream;
   private readonly live: boolean;
   private readonly color: boolean;
+  private readonly painter: Paint;
   private total = 0;
   private readonly counts: Record<Verdict, number> = { pass: 0, fail: 0, flaky: 0, skip: 0 };
   private status = '';
@@ -34,6 +33,7 @@ export class ProgressReporter implements Reporter {
     this.stream = options.stream ?? process.stderr;
     this.live = options.live ?? (Boolean(this.stream.isTTY) && !process.env.CI);
     this.color = options.color ?? (Boolean(this.stream.isTTY) && !process.env.NO_COLOR);
+    this.painter = painter(this.color);
   }
 
   onBegin(run: PlannedRun): void {
@@ -68,25 +68,14 @@ export class ProgressReporter implements Reporter {
     this.counts[cell.verdict] += 1;
     const shouldPrint = !this.options.quiet || cell.verdict === 'fail' || cell.verdict === 'flaky';
     if (shouldPrint && (!this.live || cell.verdict === 'fail' || cell.verdict === 'flaky' || this.options.verbose)) {
-      const cause = cell.symbol ? ` (${clean(cell.symbol)})` : cell.signal ? ` (${cell.signal})` : '';
-      const expected = cell.verdict === 'fail' ? `, expected ${cell.expected.join(' or ')}` : '';
-      const reason = cell.outcome === 'skipped' && cell.reason ? `: ${clean(cell.reason)}` : '';
-      this.print(`${this.paint(cell.verdict, cell.verdict.toUpperCase().padEnd(5))} ${cell.id}  ${cell.outcome}${cause}${expected}${reason}  ${(cell.durationMs / 1000).toFixed(1)}s`);
+      this.print(cellLine(cell, this.painter));
     }
     this.redraw();
   }
 
   onEnd(results: RunResults): void {
     this.clearLine();
-    const s = results.summary;
-    const seconds = (results.durationMs / 1000).toFixed(1);
-    this.print(
-      `${s.total} cells: ${this.paint('pass', `${s.passed} passed`)}, ${this.paint('fail', `${s.failed} failed`)}, ` +
-        `${this.paint('flaky', `${s.flaky} flaky`)}, ${this.paint('skip', `${s.skipped} skipped`)} in ${seconds} s` +
-        (results.interrupted ? ' (interrupted)' : ''),
-    );
-    const diff = resolveDiff(this.options.report ?? {}, results);
-    if (diff) this.stream.write(formatDiffForTerminal(diff, { color: this.color }));
+    this.stream.write(endOfRun(results, this.painter, resolveDiff(this.options.report ?? {}, results), this.color));
   }
 
   private redraw(): void {
@@ -110,18 +99,9 @@ export class ProgressReporter implements Reporter {
     this.redraw();
   }
 
-  private paint(kind: Verdict | 'dim', text: string): string {
-    return this.color ? `\x1b[${COLORS[kind]}m${text}\x1b[0m` : text;
+  private paint(tone: Tone, text: string): string {
+    return this.painter(tone, text);
   }
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
-/** Text from containers is untrusted: no escape sequences, one line. */
-function clean(text: string): string {
-  return sanitizeText(text).replace(/\s*\n\s*/g, ' ');
 }
 
 function firstLine(text: string): string {

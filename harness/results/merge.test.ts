@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeCell, makeResults } from '../test-support/make-results.ts';
-import { mergeResults } from './merge.ts';
+import { MISSING_REASON, mergeResults } from './merge.ts';
 
 const cell = (distro: string, loader: string) => makeCell({ axes: { distro, python: 'system', numpy: 'system', loader, flags: 'linked' } });
 
@@ -12,13 +12,33 @@ describe('mergeResults', () => {
   it('combines shards into one run in the matrix order, with one summary', () => {
     const shard1 = makeResults([c], { startedAt: '2026-01-01T00:00:05.000Z', finishedAt: '2026-01-01T00:01:00.000Z', shard: '1/2' });
     const shard2 = makeResults([b, a], { startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:30.000Z', shard: '2/2' });
-    const { results, duplicates } = mergeResults([shard1, shard2], [a.id, b.id, c.id]);
+    const { results, duplicates, missing } = mergeResults([shard1, shard2], { planned: [a, b, c], requireAll: true });
     expect(results.cells.map((x) => x.id)).toEqual([a.id, b.id, c.id]);
     expect(results.environments.map((e) => e.key)).toEqual([a.environment, c.environment]);
     expect(results.summary.total).toBe(3);
     expect(results.shard).toBeUndefined();
     expect(results.durationMs).toBe(60_000);
     expect(duplicates).toEqual([]);
+    expect(missing).toEqual([]);
+  });
+
+  it('adds planned cells no input has as failed cells that did not run, with their environment', () => {
+    const d = cell('forky', 'c');
+    const { results, missing } = mergeResults([makeResults([c]), makeResults([a])], { planned: [a, b, c, d], requireAll: true });
+    expect(missing).toEqual([b.id, d.id]);
+    expect(results.cells.map((x) => x.id)).toEqual([a.id, b.id, c.id, d.id]);
+    expect(results.cells[3]).toMatchObject({ outcome: 'skipped', verdict: 'fail', reason: MISSING_REASON, expected: d.expected, attempts: 0 });
+    expect(results.summary).toMatchObject({ total: 4, failed: 2, passed: 2 });
+    expect(results.environments.map((e) => e.key)).toEqual([a.environment, c.environment, d.environment]);
+    expect(results.environments[2]!.skipReason).toBe(MISSING_REASON);
+    // The findings leave them out: they say nothing about the library.
+    expect(results.findings.cellsRan).toBe(2);
+  });
+
+  it('only orders by the plan when not every planned cell is expected', () => {
+    const { results, missing } = mergeResults([makeResults([c, a])], { planned: [a, b, c] });
+    expect(missing).toEqual([]);
+    expect(results.cells.map((x) => x.id)).toEqual([a.id, c.id]);
   });
 
   it('reports cells present in two inputs and keeps the last', () => {

@@ -54,6 +54,14 @@ describe('writeResultsFile / readResultsFile', () => {
     expect(readResultsFile(path).summary).toEqual(summary);
   });
 
+  it('recomputes missing findings (files from before they existed)', () => {
+    const path = join(temp(), 'results.json');
+    const { findings, ...rest } = makeResults([makeCell(), makeCell({ axes: { flags: 'RTLD_LOCAL|RTLD_NOW' }, outcome: 'undefined-symbol', symbol: 'PyObject_SelfIter' })]);
+    writeFileSync(path, JSON.stringify(rest));
+    expect(findings.statements[0]!.decidedBy).toEqual(['flags']);
+    expect(readResultsFile(path).findings).toEqual(findings);
+  });
+
   it('names the file when it is missing or not JSON', () => {
     const dir = temp();
     expect(() => readResultsFile(join(dir, 'nope.json'))).toThrow(`${join(dir, 'nope.json')}: cannot read results file`);

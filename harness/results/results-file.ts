@@ -3,6 +3,7 @@
 // inside a reporter.
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from './atomic-file.ts';
+import { computeFindings } from './findings.ts';
 import { OUTCOMES, RESULTS_SCHEMA_VERSION } from './types.ts';
 import type { CellResult, Outcome, ResultsSummary, RunResults, Verdict } from './types.ts';
 
@@ -65,8 +66,9 @@ export function readResultsFile(path: string): RunResults {
     throw new ResultsFileError(path, `not a valid dlmatrix results file: ${shown}${more}`);
   }
   const results = data as RunResults;
-  // The summary is derivable; files written by hand or by older tools may lack it.
+  // The summary and the findings are derivable; files written by hand or by older tools may lack them.
   results.summary ??= summarize(results.cells);
+  results.findings ??= computeFindings(results.cells);
   return results;
 }
 

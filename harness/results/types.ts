@@ -122,7 +122,49 @@ export interface RunResults {
   interrupted: boolean;
   /** Shard of the run, "i/n", when it ran one shard. */
   shard?: string;
+  /** The --only and --cell filters the run was given, if any: `merge` needs them to know which cells the shards planned. */
+  selection?: { only: string[]; cells: string[] };
   environments: EnvironmentInfo[];
   cells: CellResult[];
   summary: ResultsSummary;
+  /** What decides the outcomes, in plain words (results/findings.ts). Files from older runs lack it: readers recompute it. */
+  findings: Findings;
+}
+
+/** What the matrix shows, computed from the cells that ran: which axes decide the outcome and the missing symbol, what a mitigation changes. */
+export interface Findings {
+  /** Cells the statements are about: every cell that ran. */
+  cellsRan: number;
+  /** Cells left out because they did not run: skipped, or their environment did not build. */
+  excluded: { skipped: number; buildError: number };
+  statements: FindingStatement[];
+}
+
+export interface FindingStatement {
+  subject: 'outcome' | 'symbol' | 'mitigation';
+  /** The statement in plain words. It claims nothing for a cell listed in `exceptions`. */
+  text: string;
+  /** What decides it: axis names (`flags`) or resolved versions (`resolved.numpy`); empty when one value holds for every cell or nothing simple decides it. */
+  decidedBy: string[];
+  /** True when every cell it covers follows its rules. */
+  exact: boolean;
+  /** In the order the text gives them. */
+  rules: FindingRule[];
+  /** Cells that do not follow the rules, with the value they have instead. */
+  exceptions: FindingException[];
+}
+
+export interface FindingRule {
+  /** Alternatives, any of which may match; each maps attributes to allowed values (`*` globs only when exact). Empty: every cell no earlier rule covers. */
+  when: Array<Record<string, string[]>>;
+  /** The value of those cells: an outcome, a symbol, or (mitigation) the outcome with the mitigation. */
+  then: string;
+  /** Cells the rule covers, and how many of them follow it. */
+  cells: number;
+  holds: number;
+}
+
+export interface FindingException {
+  id: string;
+  value: string;
 }

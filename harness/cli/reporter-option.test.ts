@@ -1,0 +1,49 @@
+// --reporter on `run`: checked before anything touches Docker, documented in --help with the
+// exit code for reports that cannot be written.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ContainerClient } from '../docker/container-client.ts';
+import { runCommand } from './run-command.ts';
+import { main } from './main.ts';
+
+let stdout = '';
+let stderr = '';
+beforeEach(() => {
+  stdout = stderr = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+});
+afterEach(() => vi.restoreAllMocks());
+
+function matrixFile(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'dlmatrix-cli-'));
+  mkdirSync(join(dir, 'fixture'));
+  writeFileSync(join(dir, 'fixture', 'Cargo.toml'), '[package]\nname = "f"\n');
+  writeFileSync(join(dir, 'matrix.yaml'), 'fixture: fixture\nmatrix:\n  distro: [bookworm]\n  python: [system]\n  numpy: [system]\n  loader: [c]\n  flags: [linked]\n');
+  return join(dir, 'matrix.yaml');
+}
+
+describe('dlmatrix run --reporter', () => {
+  it('rejects an unknown reporter with a suggestion, exit 2, before asking Docker anything', async () => {
+    const client = { ping: vi.fn() } as unknown as ContainerClient;
+    expect(await runCommand(['--config', matrixFile(), '--reporter', 'list,dots'], client).catch((err: Error) => err.message)).toBe(
+      '--reporter: unknown reporter "dots"; did you mean dot? (valid: list, line, dot, github, junit, html, json, ctrf)',
+    );
+    expect(client.ping).not.toHaveBeenCalled();
+    expect(await main(['run', '--config', matrixFile(), '--reporter', 'xunit'])).toBe(2);
+    expect(stderr).toContain('dlmatrix run: --reporter: unknown reporter "xunit"; did you mean junit? (valid: list, line, dot, github, junit, html, json, ctrf)');
+  });
+
+  it('documents the reporters, that results.json is always written, and exit code 4', async () => {
+    for (const command of ['run', 'merge']) {
+      stdout = '';
+      expect(await main([command, '--help'])).toBe(0);
+      expect(stdout).toContain('--reporter');
+      expect(stdout).toContain('list, line, dot, github, junit, html, json, ctrf');
+      expect(stdout).toContain('results.json is always written');
+      expect(stdout).toMatch(/4 a report could not be written/);
+    }
+  });
+});

@@ -1,0 +1,116 @@
+// ctrf.json: the Common Test Report Format (https://ctrf.io), read by CTRF dashboards and GitHub
+// actions. It must validate against the CTRF schema (fixtures/ctrf.schema.json). One test per
+// cell: suite = its environment, name = loader and flags, axes as `labels`, everything dlmatrix
+// knows beyond a test's status in `extra`. A flaky cell is `passed` with `flaky: true` and its
+// failed attempts in `retryAttempts`; a cell that missed its expectation is `failed`.
+import type { ResultsDiff } from '../results/diff.ts';
+import type { CellResult, RunResults, Verdict } from '../results/types.ts';
+import { cellLabel, expectedList, flakyNote, outcomeWithCause } from './labels.ts';
+import { sanitizeText } from './text.ts';
+
+/** The CTRF specification version the report follows (its `specVersion`). */
+export const CTRF_SPEC_VERSION = '1.0.0';
+
+type CtrfStatus = 'passed' | 'failed' | 'skipped' | 'pending' | 'other';
+
+const STATUS: Record<Verdict, CtrfStatus> = { pass: 'passed', flaky: 'passed', fail: 'failed', skip: 'skipped' };
+
+const lines = (text: string) => (text ? sanitizeText(text).replace(/\n$/, '').split('\n') : []);
+const ms = (value: number) => (Number.isFinite(value) ? Math.max(0, Math.round(value)) : 0);
+const epochMs = (iso: string) => (Number.isNaN(Date.parse(iso)) ? 0 : Date.parse(iso));
+
+function message(cell: CellResult): string | undefined {
+  if (cell.verdict === 'fail') return `expected ${expectedList(cell.expected)}, got ${outcomeWithCause(cell)}`;
+  if (cell.verdict === 'skip') return cell.reason ? sanitizeText(cell.reason) : 'skipped';
+  if (cell.verdict === 'flaky') return `flaky: ${flakyNote(cell)}`;
+  return undefined;
+}
+
+function retryAttempts(cell: CellResult) {
+  if (cell.attempts <= 1) return undefined;
+  const earlier = cell.previousAttempts ?? [];
+  // Older results files only counted the failed attempts: they stay anonymous failures.
+  const failed = Array.from({ length: cell.attempts - 1 }, (_, i) => earlier[i]);
+  return [
+    ...failed.map((attempt, i) => ({
+      attempt: i + 1,
+      status: 'failed' as const,
+      ...(attempt && { message: sanitizeText(`${outcomeWithCause(attempt)}${attempt.reason ? `: ${attempt.reason}` : ''}`) }),
+    })),
+    { attempt: cell.attempts, status: STATUS[cell.verdict], duration: ms(cell.durationMs) },
+  ];
+}
+
+function test(cell: CellResult, results: RunResults) {
+  const { distro, python, numpy } = cell.axes;
+  const out = lines(cell.output.stdout);
+  const err = lines(cell.output.stderr);
+  const text = message(cell);
+  const attempts = retryAttempts(cell);
+  return {
+    testId: sanitizeText(cell.id),
+    name: sanitizeText(cellLabel(cell.axes)),
+    status: STATUS[cell.verdict],
+    duration: ms(cell.durationMs),
+    rawStatus: cell.verdict,
+    suite: [distro, `python ${python}`, `numpy ${numpy}`].map(sanitizeText),
+    ...(text && { message: text }),
+    ...(cell.verdict === 'fail' && cell.reason && { trace: sanitizeText(cell.reason) }),
+    labels: Object.fromEntries(Object.entries(cell.axes).map(([axis, value]) => [axis, sanitizeText(value)])),
+    filePath: results.matrixFile,
+    ...(attempts && { retries: cell.attempts - 1, retryAttempts: attempts }),
+    ...(cell.verdict === 'flaky' && { flaky: true }),
+    ...(out.length && { stdout: out }),
+    ...(err.length && { stderr: err }),
+    extra: {
+      outcome: cell.outcome,
+      ...(cell.symbol && { symbol: sanitizeText(cell.symbol) }),
+      ...(cell.signal && { signal: cell.signal }),
+      ...(cell.reason && { reason: sanitizeText(cell.reason) }),
+      expected: cell.expected,
+      environment: cell.environment,
+      resolved: cell.resolved,
+      ...(cell.command && { command: cell.command.map(sanitizeText) }),
+      ...(cell.exitCode !== undefined && { exitCode: cell.exitCode }),
+    },
+  };
+}
+
+export function renderCtrf(results: RunResults, diff?: ResultsDiff): string {
+  const { summary } = results;
+  const report = {
+    reportFormat: 'CTRF',
+    specVersion: CTRF_SPEC_VERSION,
+    timestamp: results.finishedAt,
+    generatedBy: 'dlmatrix',
+    results: {
+      tool: { name: 'dlmatrix', version: results.tool.version },
+      summary: {
+        tests: summary.total,
+        passed: summary.passed + summary.flaky,
+        failed: summary.failed,
+        skipped: summary.skipped,
+        pending: 0,
+        other: 0,
+        flaky: summary.flaky,
+        suites: new Set(results.cells.map((cell) => cell.environment)).size,
+        start: epochMs(results.startedAt),
+        stop: epochMs(results.finishedAt),
+        duration: ms(results.durationMs),
+      },
+      tests: results.cells.map((cell) => test(cell, results)),
+      environment: {
+        reportName: `dlmatrix ${results.matrixFile}`,
+        osPlatform: results.host.platform,
+        ...(results.shard && { shardId: results.shard }),
+        healthy: summary.failed === 0 && !results.interrupted,
+        extra: { hostname: results.host.hostname, docker: results.host.docker, interrupted: results.interrupted },
+      },
+      extra: {
+        findings: results.findings,
+        ...(diff && { changesSinceBaseline: diff.counts }),
+      },
+    },
+  };
+  return `${JSON.stringify(report, null, 2)}\n`;
+}

@@ -1,0 +1,45 @@
+// Lines every terminal reporter (list, line, dot) prints the same way: a finished cell, and the
+// end of the run (findings, the counts, changes since a baseline).
+import { formatDiffForTerminal, type ResultsDiff } from '../results/diff.ts';
+import { findingsScope } from '../results/findings.ts';
+import type { CellResult, RunResults, Verdict } from '../results/types.ts';
+import { sanitizeText } from './text.ts';
+
+export type Tone = Verdict | 'dim';
+export type Paint = (tone: Tone, text: string) => string;
+
+const COLORS: Record<Tone, string> = { pass: '32', fail: '31', flaky: '33', skip: '90', dim: '2' };
+
+export function painter(color: boolean): Paint {
+  return (tone, text) => (color ? `\x1b[${COLORS[tone]}m${text}\x1b[0m` : text);
+}
+
+/** Text from containers is untrusted: no escape sequences, one line. */
+export function clean(text: string): string {
+  return sanitizeText(text).replace(/\s*\n\s*/g, ' ');
+}
+
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** `FAIL  <id>  undefined-symbol (PyObject_SelfIter), expected loaded  0.2s` */
+export function cellLine(cell: CellResult, paint: Paint): string {
+  const cause = cell.symbol ? ` (${clean(cell.symbol)})` : cell.signal ? ` (${cell.signal})` : '';
+  const expected = cell.verdict === 'fail' ? `, expected ${cell.expected.join(' or ')}` : '';
+  const reason = cell.outcome === 'skipped' && cell.reason ? `: ${clean(cell.reason)}` : '';
+  return `${paint(cell.verdict, cell.verdict.toUpperCase().padEnd(5))} ${cell.id}  ${cell.outcome}${cause}${expected}${reason}  ${(cell.durationMs / 1000).toFixed(1)}s`;
+}
+
+/** What the matrix shows, then the counts, then what changed since the baseline (if any). */
+export function endOfRun(results: RunResults, paint: Paint, diff: ResultsDiff | undefined, color: boolean): string {
+  const { findings } = results;
+  const lines = findings.statements.length > 0 ? [`Findings ${findingsScope(findings)}:`, ...findings.statements.map((s) => `  - ${clean(s.text)}`)] : [];
+  const s = results.summary;
+  lines.push(
+    `${s.total} cells: ${paint('pass', `${s.passed} passed`)}, ${paint('fail', `${s.failed} failed`)}, ` +
+      `${paint('flaky', `${s.flaky} flaky`)}, ${paint('skip', `${s.skipped} skipped`)} in ${(results.durationMs / 1000).toFixed(1)} s` +
+      (results.interrupted ? ' (interrupted)' : ''),
+  );
+  return `${lines.join('\n')}\n${diff ? formatDiffForTerminal(diff, { color }) : ''}`;
+}
