@@ -30,6 +30,7 @@ const LAYERS: Record<string, { only?: string[]; never?: string[] }> = {
   },
   verdict: { only: ['results/types.ts', 'matrix/'] },
   results: { only: [] },
+  pypi: { only: [] },
   report: { never: ['docker/', 'run/', 'cli/'] },
   cli: {},
   // Builders and reporters for tests only: they may use the flow's vocabulary, never drive it.

@@ -17,3 +17,6 @@ rm -rf /var/lib/apt/lists/*
 
 record_python_facts "$python_pkg"
 fact rustc "$(rustc --version)"
+# Which NumPy wheels fit (manylinux tags): the C library's version and the CPU.
+fact glibc "$(getconf GNU_LIBC_VERSION | sed 's/^glibc //')"
+fact arch "$(uname -m)"

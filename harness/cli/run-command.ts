@@ -5,8 +5,12 @@ import { join, resolve } from 'node:path';
 import { HARNESS_ROOT, koffiMinimumNode } from '../docker/build-context.ts';
 import { EngineUnavailableError, type ContainerClient } from '../docker/container-client.ts';
 import { DockerodeClient } from '../docker/dockerode-client.ts';
-import { ImageBuilder } from '../docker/images.ts';
-import type { MatrixOptions } from '../matrix/types.ts';
+import { ImageBuilder, type NumpyResolver } from '../docker/images.ts';
+import { MatrixFileError } from '../matrix/diagnostics.ts';
+import { NumpyReleases } from '../pypi/numpy-releases.ts';
+import { PackageIndexError, projectIndex } from '../pypi/package-index.ts';
+import { hasNumpyPins, numpyPinProblems } from './numpy-pins.ts';
+import type { MatrixConfig, MatrixOptions } from '../matrix/types.ts';
 import { Multiplexer } from '../report/multiplexer.ts';
 import { createReporters, reportFiles, reporterNames, REPORTER_NAMES } from '../report/reporter-names.ts';
 import { computeFindings } from '../results/findings.ts';
@@ -39,6 +43,8 @@ Options:
   --cell ID          run only this cell (repeatable); ids are listed by \`dlmatrix plan\`
   --shard I/N        run the I-th of N deterministic shards (merge them with \`dlmatrix merge\`)
   --baseline FILE    an earlier results.json: mark cells whose outcome changed
+  --refresh          read NumPy's releases from the package index now, not from the day-old cache
+                     (what \`latest\` and \`oldest\` resolve to)
   --no-host-ca       do not copy the host's CA certificates (SSL_CERT_FILE) into the images
   --reporter LIST    comma-separated, repeatable: ${REPORTER_NAMES.join(', ')}.
                      Terminal: line (live status line), list (a line per cell), dot (a
@@ -80,6 +86,7 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
     quiet: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
     reporter: { type: 'string', multiple: true, default: [] },
+    refresh: { type: 'boolean', default: false },
   });
   if (values.help) {
     process.stdout.write(RUN_HELP);
@@ -97,6 +104,8 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
   const timeoutSeconds = values.timeout === undefined ? config.options.timeoutSeconds : positiveInteger('timeout', values.timeout, 60);
   const baseline = values.baseline ? readResultsFile(values.baseline) : undefined;
   const reporters = reporterNames(values.reporter!, { interactive: Boolean(process.stderr.isTTY) && !process.env.CI, env: process.env });
+  const numpy = new NumpyIndex(values.refresh!);
+  await checkNumpyPins(config, numpy, warn);
 
   try {
     await client.ping();
@@ -132,6 +141,7 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
     await reporter.onBegin({ matrixFile: values.config!, totalCells: plan.cells.length, environments: plan.environments.length });
     const images = new ImageBuilder(client, {
       project: projectBuildPlan(config, full),
+      numpy,
       caBundle: values['no-host-ca'] ? undefined : hostCaBundle(config.options.hostCaCertificates),
       workDir,
       logDir: join(outDir, 'logs'),
@@ -190,6 +200,36 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
     for (const signal of signals) process.off(signal, onSignal);
     rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+/** NumPy's releases on the package index, read once per run and only when needed. */
+class NumpyIndex implements NumpyResolver {
+  private releases?: Promise<NumpyReleases>;
+  constructor(private readonly refresh: boolean) {}
+
+  load(): Promise<NumpyReleases> {
+    this.releases ??= projectIndex('numpy', { refresh: this.refresh }).then((index) => new NumpyReleases(index));
+    return this.releases;
+  }
+
+  async resolve(request: string, target: { python: string; glibc: string; arch: string }) {
+    return (await this.load()).resolve(request, target);
+  }
+}
+
+/** Pins that do not exist are matrix errors (exit 2), found before anything is built. */
+async function checkNumpyPins(config: MatrixConfig, numpy: NumpyIndex, warn: (line: string) => void): Promise<void> {
+  if (!hasNumpyPins(config)) return;
+  let releases: NumpyReleases;
+  try {
+    releases = await numpy.load();
+  } catch (error) {
+    if (!(error instanceof PackageIndexError)) throw error;
+    warn(`dlmatrix: cannot check the NumPy pins against the package index (${error.message}); a pin that does not exist will fail its build`);
+    return;
+  }
+  const problems = numpyPinProblems(config, releases);
+  if (problems.length > 0) throw new MatrixFileError(problems);
 }
 
 /** Exit codes of a run stopped by a signal: 128 + its number, as shells report it. */

@@ -17,8 +17,26 @@ import {
 import { BuildFailedError, type ContainerClient } from './container-client.ts';
 import { LABELS } from './labels.ts';
 
+/** Picks the NumPy release an environment installs (`latest`, `oldest`, or a pin), or says why none fits. */
+export interface NumpyResolver {
+  resolve(request: string, target: { python: string; glibc: string; arch: string }): Promise<{ version: string } | { skip: string }>;
+}
+
+/** The environment cannot exist (no such Python in the distro, no NumPy wheel for it): not a failure. */
+export class EnvironmentSkipped extends Error {
+  constructor(
+    readonly reason: string,
+    /** What is known of it anyway, e.g. the Python version the distro has. */
+    readonly facts: { python?: string },
+  ) {
+    super(reason);
+  }
+}
+
 export interface ImageBuilderOptions {
   project: ProjectBuild;
+  /** Resolves the `numpy` axis for environments that install NumPy from PyPI. */
+  numpy?: NumpyResolver;
   caBundle?: string;
   /** Scratch folder for build contexts. */
   workDir: string;
@@ -60,6 +78,7 @@ export class ImageBuilder {
   private readonly toolchains = new Map<string, Promise<BuiltImage>>();
   /** Per toolchain, the first environment build: it builds the project stage the others share. */
   private readonly firstEnvironments = new Map<string, Promise<unknown>>();
+  private readonly toolchainFacts = new Map<string, Promise<Map<string, string>>>();
   private readonly buildLimit: Limiter;
 
   constructor(
@@ -84,6 +103,7 @@ export class ImageBuilder {
 
   async environment(distro: string, python: string, numpy: string): Promise<BuiltImage> {
     const [base, toolchain] = await Promise.all([this.bases.resolve(distro), this.toolchain(distro, python)]);
+    numpy = await this.numpyRelease(toolchain, numpy);
     this.environmentContext ??= prepareEnvironmentContext(
       join(this.options.workDir, 'environment-context'),
       this.options.project,
@@ -116,6 +136,40 @@ export class ImageBuilder {
     if (!first) this.firstEnvironments.set(toolchain.ref, pending);
     const image = await pending;
     return { ...image, buildMs: image.buildMs + toolchain.buildMs };
+  }
+
+  /**
+   * The NumPy release to install: `system` stays, anything else is resolved against the Python
+   * and platform of the toolchain (same distro and interpreter as the runtime). Throws
+   * EnvironmentSkipped when the combination cannot exist.
+   */
+  private async numpyRelease(toolchain: BuiltImage, numpy: string): Promise<string> {
+    let facts = this.toolchainFacts.get(toolchain.ref);
+    if (!facts) {
+      facts = this.readFacts(toolchain.ref);
+      this.toolchainFacts.set(toolchain.ref, facts);
+    }
+    const known = await facts;
+    const skip = known.get('skip');
+    if (skip) throw new EnvironmentSkipped(skip, { python: known.get('python') });
+    if (numpy === 'system' || !this.options.numpy) return numpy;
+    const target = { python: known.get('python') ?? '', glibc: known.get('glibc') ?? '', arch: known.get('arch') ?? '' };
+    if (!target.python || !target.glibc || !target.arch) throw new Error(`toolchain ${toolchain.ref} does not record its python, glibc and arch`);
+    const resolution = await this.options.numpy.resolve(numpy, target);
+    if ('skip' in resolution) throw new EnvironmentSkipped(resolution.skip, { python: target.python });
+    if (resolution.version !== numpy) this.options.log(`numpy ${numpy} for Python ${target.python}: ${resolution.version}`);
+    return resolution.version;
+  }
+
+  /** The facts an image recorded (/opt/dlmatrix/facts), read without starting it. */
+  private async readFacts(image: string): Promise<Map<string, string>> {
+    const id = await this.client.createContainer({ image, labels: { [LABELS.managed]: 'true' }, cmd: ['true'] });
+    try {
+      const files = await this.client.readFiles(id, '/opt/dlmatrix/facts');
+      return new Map([...files].map(([name, content]) => [name.replace(/^.*\//, ''), content.toString('utf8').trim()]));
+    } finally {
+      await this.client.removeContainer(id).catch(() => {});
+    }
   }
 
   private async buildToolchain(distro: string, python: string): Promise<BuiltImage> {

@@ -23,6 +23,7 @@ import {
   type MatrixDiagnostic,
   type MatrixEntry,
   type MatrixOptions,
+  type SourcePos,
 } from './types.ts';
 import { kindOf, YamlReader } from './yaml-reader.ts';
 
@@ -184,7 +185,15 @@ class MatrixReader {
       include: matrix.include,
       expect,
       options,
+      valuePositions: this.valuePositions,
     };
+  }
+
+  private readonly valuePositions: Record<string, Record<string, SourcePos>> = {};
+
+  private notePosition(axis: string, value: string, node: Node): void {
+    const positions = (this.valuePositions[axis] ??= {});
+    positions[value] ??= this.r.pos(node);
   }
 
   private imports(pair: Pair): string[] {
@@ -328,6 +337,7 @@ class MatrixReader {
       }
       seen.set(identity, itemNode!);
       values.push(checked.value);
+      this.notePosition(name, checked.value, itemNode!);
     }
     return values;
   }
@@ -370,7 +380,10 @@ class MatrixReader {
         const text = this.r.scalarText(valueNode, `\`${kind}\` value of \`${name}\``, key);
         const checked = text === undefined ? undefined : this.checkValue(name, text, project);
         if (checked && !checked.ok) this.r.error(valueNode, checked.message, checked.hint);
-        if (checked?.ok) values[name] = this.axisSpelling(name, checked.value, axes[name]);
+        if (checked?.ok) {
+          values[name] = this.axisSpelling(name, checked.value, axes[name]);
+          if (kind === 'include') this.notePosition(name, values[name], valueNode!);
+        }
         else ok = false;
       }
       if (ok) entries.push({ values, at: this.r.pos(entry) });

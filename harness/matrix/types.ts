@@ -96,6 +96,8 @@ export interface MatrixConfig {
   include: MatrixEntry[];
   expect: ExpectRule[];
   options: MatrixOptions;
+  /** Where each axis value was first written (axes, then include entries): for later checks. */
+  valuePositions: Record<string, Record<string, SourcePos>>;
 }
 
 export type Severity = 'error' | 'warning';

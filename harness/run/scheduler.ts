@@ -6,7 +6,7 @@
 // runPlan returns.
 import pLimit from 'p-limit';
 import { BuildFailedError, type ContainerClient } from '../docker/container-client.ts';
-import type { BuiltImage } from '../docker/images.ts';
+import { EnvironmentSkipped, type BuiltImage } from '../docker/images.ts';
 import { LABELS } from '../docker/labels.ts';
 import type { PlannedEnvironment, Plan } from '../plan/plan.ts';
 import type { Reporter } from '../report/reporter.ts';
@@ -107,6 +107,13 @@ export async function runPlan(
       image = ready;
       Object.assign(info, { image: image.ref, imageId: image.id, buildMs: image.buildMs });
     } catch (error) {
+      if (error instanceof EnvironmentSkipped) {
+        // Decided before any container: the distro has no such Python, PyPI no such wheel.
+        Object.assign(info, { skipReason: error.reason, resolved: { python: error.facts.python } });
+        await reporter.onEnvironmentReady?.(info);
+        for (const cell of environment.cells) await record(notRunResult(cell, 'skipped', error.reason, { python: error.facts.python }));
+        return;
+      }
       if (stop.stopped || (!(error instanceof BuildFailedError) && (await engineLost(error)))) return;
       info.buildError = buildErrorText(error);
       await reporter.onEnvironmentReady?.(info);
