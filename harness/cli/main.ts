@@ -7,6 +7,7 @@ import { ResultsFileError } from '../results/results-file.ts';
 import { UsageError } from './args.ts';
 import { EXIT } from './exit-codes.ts';
 import { diffCommand } from './diff-command.ts';
+import { reportCommand } from './report-command.ts';
 import { doctorCommand } from './doctor-command.ts';
 import { initCommand } from './init-command.ts';
 import { mergeCommand } from './merge-command.ts';
@@ -24,6 +25,7 @@ Commands:
   plan     show the cells and builds a matrix expands to, without running anything
   merge    combine the results.json of shards into one set of reports
   diff     compare two results.json files (regressions first)
+  report   write the reports of a run that was killed, from its journal (results.jsonl)
   doctor   check what a run needs (Docker, cgroups, disk, base images, HTTPS); --fix sets it up
   init     write a commented matrix.yaml for the Cargo project in this folder
 
@@ -41,6 +43,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   plan: planCommand,
   merge: mergeCommand,
   diff: diffCommand,
+  report: reportCommand,
   doctor: doctorCommand,
   init: initCommand,
 };

@@ -10,6 +10,9 @@ import { MatrixFileError } from '../matrix/diagnostics.ts';
 import { NumpyReleases } from '../pypi/numpy-releases.ts';
 import { PackageIndexError, projectIndex } from '../pypi/package-index.ts';
 import { hasNumpyPins, numpyPinProblems } from './numpy-pins.ts';
+import { describeRecovery, writeRecovered } from './report-command.ts';
+import { JournalReporter } from '../report/journal-reporter.ts';
+import { JOURNAL_FILE, JournalError, readJournal, type JournalHeader, type RecoveredRun } from '../results/journal.ts';
 import type { MatrixConfig, MatrixOptions } from '../matrix/types.ts';
 import { Multiplexer } from '../report/multiplexer.ts';
 import { createReporters, reportFiles, reporterNames, REPORTER_NAMES } from '../report/reporter-names.ts';
@@ -119,7 +122,23 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
 
   const outDir = resolve(values.out!);
   mkdirSync(outDir, { recursive: true });
-  const reporter = new Multiplexer(createReporters(reporters, { outDir, terminal: { quiet: values.quiet, verbose: values.verbose }, report: { baseline } }));
+  await recoverInterruptedRun(outDir, warn);
+  const startedAt = new Date();
+  const header: JournalHeader = {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    tool: { name: 'dlmatrix', version: toolVersion() },
+    matrixFile: values.config!,
+    startedAt: startedAt.toISOString(),
+    host: { hostname: hostname(), platform: `${process.platform}-${process.arch}`, docker: await client.engineVersion().catch(() => undefined) },
+    ...(shard && { shard: `${shard.index}/${shard.count}` }),
+    ...((values.only!.length > 0 || values.cell!.length > 0) && { selection: { only: values.only!, cells: values.cell! } }),
+  };
+  const planned = plan.cells.map(({ id, axes, environment, expected }) => ({ id, axes, environment, expected }));
+  const reporter = new Multiplexer([
+    ...createReporters(reporters, { outDir, terminal: { quiet: values.quiet, verbose: values.verbose }, report: { baseline } }),
+    // Last: its `end` line says every report before it was written.
+    new JournalReporter(join(outDir, JOURNAL_FILE), header, planned),
+  ]);
   const runId = `${Date.now().toString(36)}-${process.pid}`;
   const workDir = mkdtempSync(join(tmpdir(), 'dlmatrix-'));
   const interrupt = new AbortController();
@@ -136,7 +155,6 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
   const signals = Object.keys(SIGNAL_EXIT) as NodeJS.Signals[];
   for (const signal of signals) process.on(signal, onSignal);
 
-  const startedAt = new Date();
   try {
     await reporter.onBegin({ matrixFile: values.config!, totalCells: plan.cells.length, environments: plan.environments.length });
     const images = new ImageBuilder(client, {
@@ -171,16 +189,10 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
     );
     const finishedAt = new Date();
     const results: RunResults = {
-      schemaVersion: RESULTS_SCHEMA_VERSION,
-      tool: { name: 'dlmatrix', version: toolVersion() },
-      matrixFile: values.config!,
-      startedAt: startedAt.toISOString(),
+      ...header,
       finishedAt: finishedAt.toISOString(),
       durationMs: finishedAt.getTime() - startedAt.getTime(),
-      host: { hostname: hostname(), platform: `${process.platform}-${process.arch}`, docker: await client.engineVersion().catch(() => undefined) },
       interrupted: outcome.stopReason !== undefined,
-      ...(shard && { shard: `${shard.index}/${shard.count}` }),
-      ...((values.only!.length > 0 || values.cell!.length > 0) && { selection: { only: values.only!, cells: values.cell! } }),
       environments: outcome.environments,
       cells: outcome.cells,
       summary: summarize(outcome.cells),
@@ -200,6 +212,25 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
     for (const signal of signals) process.off(signal, onSignal);
     rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A run into a folder whose last run was killed first saves what that run had gathered: its
+ * journal has no `end` line. The reports go to OUT/interrupted-run, then the new run starts.
+ */
+async function recoverInterruptedRun(outDir: string, warn: (line: string) => void): Promise<void> {
+  const journal = join(outDir, JOURNAL_FILE);
+  if (!existsSync(journal)) return;
+  let recovered: RecoveredRun;
+  try {
+    recovered = readJournal(journal);
+  } catch (error) {
+    if (error instanceof JournalError) return warn(`dlmatrix: ignoring ${journal}: ${error.message}`);
+    throw error;
+  }
+  if (recovered.complete) return;
+  const target = join(outDir, 'interrupted-run');
+  if (await writeRecovered(recovered, target)) warn(`dlmatrix: the previous run into ${outDir} was killed: ${describeRecovery(recovered)}; its reports are in ${target}`);
 }
 
 /** NumPy's releases on the package index, read once per run and only when needed. */

@@ -1,0 +1,63 @@
+// `dlmatrix report DIR`: writes results.json and the reports from DIR/results.jsonl, the journal a
+// run keeps as it goes. After a run was killed (kill -9, a CI cancel), the cells it had finished
+// are all there; the ones it had not are marked as not run.
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Multiplexer } from '../report/multiplexer.ts';
+import { createReporters, reportFiles, reporterNames, REPORTER_NAMES } from '../report/reporter-names.ts';
+import { JOURNAL_FILE, readJournal, type RecoveredRun } from '../results/journal.ts';
+import { parseCommandArgs, UsageError } from './args.ts';
+import { EXIT } from './exit-codes.ts';
+import { reportWriteFailures } from './report-failures.ts';
+
+export const REPORT_HELP = `Usage: dlmatrix report DIR [options]
+
+Writes results.json, junit.xml and index.html (and what --reporter asks for) from DIR/${JOURNAL_FILE},
+the journal every run keeps as cells finish. Use it after a run was killed before it could write
+its reports (kill -9, a cancelled CI job): the finished cells are kept, the others are marked
+"not run". (A new run into the same folder does this by itself, into DIR/interrupted-run.)
+
+Options:
+  --out DIR          where the reports go (default: the journal's folder)
+  --reporter NAMES   comma-separated: ${REPORTER_NAMES.join(', ')} (results.json is always written)
+  -h, --help         show this help
+
+Exit codes: 0 the run had finished and every cell met its expectation, 1 some did not or the
+run had not finished, 2 bad arguments or no journal, 4 a report could not be written.
+
+Example:
+  npx dlmatrix report reports
+`;
+
+export async function reportCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('report', argv, { out: { type: 'string' }, reporter: { type: 'string', multiple: true, default: [] } }, true);
+  if (values.help) {
+    process.stdout.write(REPORT_HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length !== 1) throw new UsageError('report needs one folder (the --out of the run) or its results.jsonl');
+  const journal = existsSync(positionals[0]) && statSync(positionals[0]).isDirectory() ? join(positionals[0], JOURNAL_FILE) : positionals[0];
+  if (!existsSync(journal)) throw new UsageError(`${journal} does not exist: give the --out folder of a run`);
+  const recovered = readJournal(journal);
+  const outDir = resolve(values.out ?? join(journal, '..'));
+  const names = reporterNames(values.reporter!, { interactive: Boolean(process.stderr.isTTY) && !process.env.CI, env: process.env });
+  const written = await writeRecovered(recovered, outDir, names);
+  if (!written) return EXIT.reports;
+  process.stderr.write(`${describeRecovery(recovered)}; reports in ${values.out ?? join(journal, '..')}: ${reportFiles(names).join(', ')}\n`);
+  return recovered.results.summary.failed > 0 || recovered.results.interrupted ? EXIT.failed : EXIT.ok;
+}
+
+/** Writes the reports of a recovered run; false when one could not be written. */
+export async function writeRecovered(recovered: RecoveredRun, outDir: string, names = reporterNames(['json', 'junit', 'html'], { interactive: false, env: {} })): Promise<boolean> {
+  mkdirSync(outDir, { recursive: true });
+  const reporter = new Multiplexer(createReporters(names, { outDir }));
+  await reporter.onEnd(recovered.results);
+  return !reportWriteFailures(reporter);
+}
+
+export function describeRecovery(recovered: RecoveredRun): string {
+  const finished = recovered.results.cells.length - recovered.unfinished;
+  return recovered.complete
+    ? `the run had finished: ${finished} cells`
+    : `recovered ${finished} finished cells of an interrupted run; ${recovered.unfinished} not run`;
+}
