@@ -1,5 +1,5 @@
 // `dlmatrix plan`: what a run would do, without Docker.
-import { splitIntoShards } from '../plan/shard.ts';
+import { splitIntoShards, toolchainKey } from '../plan/shard.ts';
 import type { Plan } from '../plan/plan.ts';
 import { parseCommandArgs, positiveInteger, UsageError } from './args.ts';
 import { EXIT } from './exit-codes.ts';
@@ -8,13 +8,14 @@ import { loadPlan } from './load-plan.ts';
 export const PLAN_HELP = `Usage: dlmatrix plan [options]
 
 Expands the matrix and lists the cells and the builds they need (base images, toolchain
-images with the fixture, NumPy environments), without running anything.
+images, environment images with the project and NumPy), without running anything. With
+--shard I/N, what that shard runs and builds.
 
 Options:
   --config FILE            matrix file (default: matrix.yaml)
   --only AXIS=GLOB         keep only matching cells (repeatable, ANDed)
   --cell ID                keep only this cell (repeatable)
-  --shard I/N              show only the I-th of N shards
+  --shard I/N              show only the I-th of N shards (auto: GitLab's CI_NODE_INDEX/CI_NODE_TOTAL)
   --json                   machine-readable output (same as --format json)
   --format FORMAT          text (default), json, or github-matrix
   --shards N               with --format github-matrix: how many shards (default 4)
@@ -60,7 +61,9 @@ export async function planCommand(argv: string[]): Promise<number> {
   if (format === 'github-matrix') {
     const count = positiveInteger('shards', values.shards, 4);
     const shards = splitIntoShards(plan.cells, count);
-    const include = shards.map((cells, i) => ({ shard: `${i + 1}/${count}`, cells: cells.length }));
+    // Each shard says which toolchains it builds: dealt by toolchain, none is built twice when
+    // there are at least as many toolchains as shards.
+    const include = shards.map((cells, i) => ({ shard: `${i + 1}/${count}`, cells: cells.length, toolchains: [...new Set(cells.map(toolchainKey))].join(' ') }));
     process.stdout.write(`${JSON.stringify({ include })}\n`);
     return EXIT.ok;
   }
@@ -71,7 +74,7 @@ export async function planCommand(argv: string[]): Promise<number> {
   }
   const lines = [`${json.cells.length} cells in ${json.builds.environments.length} environments (${values.config})`, ''];
   lines.push(`base images: ${json.builds.baseImages.join(', ')}`);
-  lines.push(`toolchain images (fixture builds): ${json.builds.toolchains.map((t) => `${t.distro}/py-${t.python}`).join(', ')}`, '');
+  lines.push(`toolchain images: ${json.builds.toolchains.map((t) => `${t.distro}/py-${t.python}`).join(', ')}`, '');
   for (const environment of plan.environments) {
     lines.push(`${environment.key}  (${environment.cells.length} cells)`);
     for (const cell of environment.cells) lines.push(`  ${cell.id}  expect ${cell.expected.join(' or ')}`);

@@ -6,6 +6,7 @@ import { HARNESS_ROOT, koffiMinimumNode } from '../docker/build-context.ts';
 import { EngineUnavailableError, type ContainerClient } from '../docker/container-client.ts';
 import { DockerodeClient } from '../docker/dockerode-client.ts';
 import { ImageBuilder, type NumpyResolver } from '../docker/images.ts';
+import { LABELS } from '../docker/labels.ts';
 import { MatrixFileError } from '../matrix/diagnostics.ts';
 import { NumpyReleases } from '../pypi/numpy-releases.ts';
 import { PackageIndexError, projectIndex } from '../pypi/package-index.ts';
@@ -20,6 +21,7 @@ import { computeFindings } from '../results/findings.ts';
 import { readResultsFile, summarize } from '../results/results-file.ts';
 import { RESULTS_SCHEMA_VERSION, type RunResults } from '../results/types.ts';
 import { projectBuildPlan } from '../plan/project-build.ts';
+import { ownerLabel, reapDeadRuns } from '../run/reaper.ts';
 import { RunStop } from '../run/run-stop.ts';
 import { runPlan } from '../run/scheduler.ts';
 import { nonNegativeInteger, parseCommandArgs, positiveInteger } from './args.ts';
@@ -44,7 +46,8 @@ Options:
   --fail-fast        stop scheduling cells after the first failure
   --only AXIS=GLOB   run only cells whose axis matches (repeatable, ANDed)
   --cell ID          run only this cell (repeatable); ids are listed by \`dlmatrix plan\`
-  --shard I/N        run the I-th of N deterministic shards (merge them with \`dlmatrix merge\`)
+  --shard I/N        run the I-th of N deterministic shards (merge them with \`dlmatrix merge\`);
+                     auto: GitLab's parallel jobs (CI_NODE_INDEX of CI_NODE_TOTAL)
   --baseline FILE    an earlier results.json: mark cells whose outcome changed
   --refresh          read NumPy's releases from the package index now, not from the day-old cache
                      (what \`latest\` and \`oldest\` resolve to)
@@ -120,6 +123,10 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
     throw err;
   }
 
+  const owner = { host: hostname(), pid: process.pid };
+  const reaped = await reapDeadRuns(client, owner);
+  if (reaped.length > 0) warn(`dlmatrix: removed ${reaped.length} container${reaped.length === 1 ? '' : 's'} left by dlmatrix runs that are no longer running`);
+
   const outDir = resolve(values.out!);
   mkdirSync(outDir, { recursive: true });
   await recoverInterruptedRun(outDir, warn);
@@ -159,6 +166,7 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
     await reporter.onBegin({ matrixFile: values.config!, totalCells: plan.cells.length, environments: plan.environments.length });
     const images = new ImageBuilder(client, {
       project: projectBuildPlan(config, full),
+      containerLabels: { [LABELS.owner]: ownerLabel(owner) },
       numpy,
       caBundle: values['no-host-ca'] ? undefined : hostCaBundle(config.options.hostCaCertificates),
       workDir,
@@ -172,7 +180,7 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
       { client, images, reporter },
       {
         runId,
-        owner: `${hostname()}:${process.pid}`,
+        owner: ownerLabel(owner),
         jobs,
         timeoutSeconds,
         retries,

@@ -37,6 +37,8 @@ export interface ImageBuilderOptions {
   project: ProjectBuild;
   /** Resolves the `numpy` axis for environments that install NumPy from PyPI. */
   numpy?: NumpyResolver;
+  /** Labels for the containers it creates (to read an image's facts), e.g. the run's owner. */
+  containerLabels?: Record<string, string>;
   caBundle?: string;
   /** Scratch folder for build contexts. */
   workDir: string;
@@ -163,7 +165,7 @@ export class ImageBuilder {
 
   /** The facts an image recorded (/opt/dlmatrix/facts), read without starting it. */
   private async readFacts(image: string): Promise<Map<string, string>> {
-    const id = await this.client.createContainer({ image, labels: { [LABELS.managed]: 'true' }, cmd: ['true'] });
+    const id = await this.client.createContainer({ image, labels: { ...this.options.containerLabels, [LABELS.managed]: 'true' }, cmd: ['true'] });
     try {
       const files = await this.client.readFiles(id, '/opt/dlmatrix/facts');
       return new Map([...files].map(([name, content]) => [name.replace(/^.*\//, ''), content.toString('utf8').trim()]));

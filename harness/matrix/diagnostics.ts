@@ -34,7 +34,7 @@ export function formatDiagnostic(d: MatrixDiagnostic, cwd: string = process.cwd(
 }
 
 function comparePos(a: SourcePos, b: SourcePos): number {
-  return a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col;
+  return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.col - b.col;
 }
 
 /** In file order, so the report reads top to bottom like the file (stable for equal positions). */

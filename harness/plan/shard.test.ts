@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { PlannedCell } from './plan.ts';
-import { parseShard, ShardError, splitIntoShards } from './shard.ts';
+import { parseShard, ShardError, splitIntoShards, toolchainKey } from './shard.ts';
 
 const cells = (spec: Record<string, number>): PlannedCell[] =>
   Object.entries(spec).flatMap(([environment, count]) =>
-    Array.from({ length: count }, (_, i) => ({ id: `${environment}/${i}`, environment, axes: {} as never, mode: { kind: 'linked' as const }, mitigation: 'none' as const, expected: ['loaded' as const] })),
+    Array.from({ length: count }, (_, i) => {
+      // Environment keys look like `bookworm/py-system/np-2.2.6`; the first two parts name the toolchain.
+      const [distro = environment, python = 'py-system'] = environment.split('/');
+      const axes = { distro, python: python.replace(/^py-/, ''), numpy: 'system', loader: 'c', flags: 'linked' };
+      return { id: `${environment}/${i}`, environment, axes, mode: { kind: 'linked' as const }, mitigation: 'none' as const, expected: ['loaded' as const] };
+    }),
   );
 
 describe('shards', () => {
@@ -35,6 +40,22 @@ describe('shards', () => {
   it('splits an environment only when there are fewer environments than shards', () => {
     const shards = splitIntoShards(cells({ a: 10 }), 3);
     expect(shards.every((s) => s.length > 0)).toBe(true);
+  });
+
+  it('deals whole toolchains out first: as many shards as toolchains build each toolchain once', () => {
+    const spec: Record<string, number> = {};
+    for (const distro of ['bullseye', 'bookworm', 'trixie', 'forky']) for (const numpy of ['system', 'oldest', 'latest']) spec[`${distro}/py-system/np-${numpy}`] = 14;
+    const shards = splitIntoShards(cells(spec), 4);
+    const toolchains = shards.map((shard) => [...new Set(shard.map(toolchainKey))]);
+    expect(toolchains.every((t) => t.length === 1)).toBe(true);
+    expect(new Set(toolchains.flat()).size).toBe(4);
+    // More shards than toolchains: split by environment, never leaving a shard empty.
+    expect(splitIntoShards(cells(spec), 8).every((shard) => shard.length > 0)).toBe(true);
+  });
+
+  it('reads GitLab parallel jobs for --shard auto, and says what is missing otherwise', () => {
+    expect(parseShard('auto', { CI_NODE_INDEX: '2', CI_NODE_TOTAL: '3' })).toEqual({ index: 2, count: 3 });
+    expect(() => parseShard('auto', {})).toThrow(/CI_NODE_INDEX and CI_NODE_TOTAL/);
   });
 
   it('is deterministic regardless of input order', () => {

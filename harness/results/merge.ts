@@ -47,7 +47,7 @@ export function mergeResults(parts: RunResults[], options: MergeOptions = {}): M
   for (const cell of missing) cells.set(cell.id, missingCell(cell));
   const position = new Map(planned.map((cell, i) => [cell.id, i]));
   const rank = (id: string) => position.get(id) ?? Number.MAX_SAFE_INTEGER;
-  const merged = [...cells.values()].sort((a, b) => rank(a.id) - rank(b.id) || a.id.localeCompare(b.id));
+  const merged = [...cells.values()].sort((a, b) => rank(a.id) - rank(b.id) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   // Environments in the order of their first cell; ones no merged cell uses are dropped.
   const firstCell = new Map<string, number>();
   merged.forEach((cell, i) => firstCell.has(cell.environment) || firstCell.set(cell.environment, i));
