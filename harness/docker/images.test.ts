@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { BaseImageResolver } from './base-image.ts';
 import type { ProjectBuild } from './build-context.ts';
 import { BuildFailedError, type BuildRequest, type ContainerClient, type ImageInfo } from './container-client.ts';
-import { ImageBuilder } from './images.ts';
+import { EnvironmentSkipped, ImageBuilder, type NumpyResolver } from './images.ts';
 
 function project(source: string): ProjectBuild {
   const dir = mkdtempSync(join(tmpdir(), 'fixture-'));
@@ -24,8 +24,14 @@ class Engine {
   images = new Map<string, ImageInfo>();
   builds: BuildRequest[] = [];
   failProjectStage = false;
+  /** What a toolchain image says about itself (/opt/dlmatrix/facts). */
+  toolchainFacts: Record<string, string> = { python: '3.11.2', glibc: '2.36', arch: 'x86_64' };
+  removed: string[] = [];
   client = {
     inspectImage: async (ref: string) => this.images.get(ref),
+    createContainer: async () => 'facts-reader',
+    readFiles: async () => new Map(Object.entries(this.toolchainFacts).map(([k, v]) => [k, Buffer.from(v)])),
+    removeContainer: async (id: string) => void this.removed.push(id),
     buildImage: async (request: BuildRequest, onLine: (line: string) => void) => {
       this.builds.push(request);
       onLine(`#1 [internal] load build definition from ${request.dockerfile}`);
@@ -39,9 +45,9 @@ class Engine {
 
 const bases = { resolve: async (suite: string) => ({ ref: `debian:${suite}-slim`, id: `sha256:base-${suite}`, source: 'local' }) } as unknown as BaseImageResolver;
 
-function builder(engine: Engine, build: ProjectBuild) {
+function builder(engine: Engine, build: ProjectBuild, numpy?: NumpyResolver) {
   const workDir = mkdtempSync(join(tmpdir(), 'work-'));
-  return new ImageBuilder(engine.client, { project: build, workDir, logDir: join(workDir, 'logs'), buildJobs: 2, log: () => {} }, bases);
+  return new ImageBuilder(engine.client, { project: build, numpy, workDir, logDir: join(workDir, 'logs'), buildJobs: 2, log: () => {} }, bases);
 }
 
 describe('ImageBuilder', () => {
@@ -111,5 +117,34 @@ describe('ImageBuilder', () => {
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
     expect(results.map((r) => (r as PromiseRejectedResult).reason.logTail)).toEqual(['error: PyO3 says no', 'error: PyO3 says no', 'error: PyO3 says no']);
     expect(engine.builds.filter((b) => b.dockerfile === 'environment.Dockerfile')).toHaveLength(1);
+  });
+
+  it('installs the NumPy release the resolver picks for the toolchain\'s Python, and skips before building when none fits', async () => {
+    const engine = new Engine();
+    const asked: unknown[] = [];
+    const resolver: NumpyResolver = {
+      resolve: async (request, target) => {
+        asked.push([request, target]);
+        return request === 'latest' ? { version: '2.4.6' } : { skip: `PyPI has no NumPy ${request} wheel for CPython 3.11` };
+      },
+    };
+    const images = builder(engine, project('// v1'), resolver);
+    const latest = await images.environment('bookworm', 'system', 'latest');
+    expect(latest.ref).toMatch(/^dlmatrix\/env:bookworm-pysystem-np2\.4\.6-/);
+    expect(engine.builds.at(-1)!.buildArgs.NUMPY).toBe('2.4.6');
+    expect(asked[0]).toEqual(['latest', { python: '3.11.2', glibc: '2.36', arch: 'x86_64' }]);
+    const builds = engine.builds.length;
+    await expect(images.environment('bookworm', 'system', '1.19.5')).rejects.toThrow(EnvironmentSkipped);
+    expect(engine.builds.length).toBe(builds);
+    expect(engine.removed).toEqual(['facts-reader']);
+  });
+
+  it('skips every environment of a toolchain that says it cannot exist, without building it', async () => {
+    const engine = new Engine();
+    engine.toolchainFacts = { python: '3.11.2', skip: 'this distro has no Python 3.13 package (python3.13)' };
+    const error = await builder(engine, project('// v1')).environment('bookworm', '3.13', 'system').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EnvironmentSkipped);
+    expect((error as EnvironmentSkipped).reason).toContain('no Python 3.13');
+    expect(engine.builds.map((b) => b.dockerfile)).toEqual(['toolchain.Dockerfile']);
   });
 });
