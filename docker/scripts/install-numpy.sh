@@ -7,8 +7,8 @@ python_bin=$(cat "$FACTS/python_path")
 if [ "$1" = system ]; then
   # python3-numpy is built for the distro's default python3: compare interpreters, not paths
   # (/usr/bin/python3.11 is the default python3 on bookworm).
-  same=$("$python_bin" -c 'import sys; print(sys.version_info[:2])')
-  default=$(python3 -c 'import sys; print(sys.version_info[:2])')
+  same=$("$python_bin" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+  default=$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
   [ "$same" = "$default" ] || skip_environment "python3-numpy is built for the distro's default python3 ($default), not Python $(cat "$FACTS/python")"
   apt_update
   apt_install python3-numpy

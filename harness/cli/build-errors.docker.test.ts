@@ -43,6 +43,8 @@ describe('build errors (real Docker)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dlmatrix-builderr-'));
     const fixture = join(dir, 'broken-fixture');
     cpSync(join(HARNESS_ROOT, 'fixtures', 'pyo3-numpy'), fixture, { recursive: true, filter: (src) => !src.includes('/target') });
+    // Its path dependency (the promote fix), where Cargo.toml expects it.
+    cpSync(join(HARNESS_ROOT, 'fixtures', 'promote-libpython'), join(dir, 'promote-libpython'), { recursive: true });
     writeFileSync(join(fixture, 'src', 'lib.rs'), `${readFileSync(join(fixture, 'src', 'lib.rs'), 'utf8')}\nfn broken() -> u32 { "not a number" }\n`);
     const run = await dlmatrix(['run', '--config', matrix(dir, fixture, ['bookworm']), '--out', join(dir, 'out')]);
     expect(run.code, run.stderr).toBe(1);
@@ -51,6 +53,8 @@ describe('build errors (real Docker)', () => {
       expect(cell.outcome).toBe('build-error');
       expect(cell.reason).toContain('mismatched types');
     }
-    expect(results.environments[0].buildError).toContain('build-fixture.sh');
+    // Headed by rustc's own error line, then which step failed.
+    expect(results.environments[0].buildError).toMatch(/^error\[E0308\]: mismatched types\n/);
+    expect(results.environments[0].buildError).toContain('build-project.sh');
   });
 });

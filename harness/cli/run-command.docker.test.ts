@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HARNESS_ROOT } from '../docker/build-context.ts';
 import type { RunResults } from '../results/types.ts';
-import { CLI, readResults, runCli as dlmatrix, type CliRun } from '../test-support/run-cli.ts';
+import { CLI, containersOf, readResults, runCli as dlmatrix, type CliRun } from '../test-support/run-cli.ts';
 
 
 /** Two distros, LOCAL and GLOBAL, two loaders and `linked`. */
@@ -70,8 +70,7 @@ describe('dlmatrix run (real Docker)', () => {
   });
 
   it('leaves no container of the run behind', () => {
-    const left = spawnSync('docker', ['ps', '-aq', '--filter', 'label=dev.dlmatrix.managed'], { encoding: 'utf8' });
-    expect(left.stdout.trim()).toBe('');
+    expect(containersOf(full.pid)).toEqual([]);
   });
 
   it('rebuilds nothing on a second run (images are cached by content)', async () => {
@@ -102,8 +101,7 @@ describe('dlmatrix run (real Docker)', () => {
     expect(results.cells).toHaveLength(12);
     expect(results.cells.some((c) => c.outcome !== 'skipped')).toBe(true);
     expect(results.cells.filter((c) => c.reason?.includes('interrupted')).length).toBeGreaterThan(0);
-    const left = spawnSync('docker', ['ps', '-aq', '--filter', 'label=dev.dlmatrix.managed'], { encoding: 'utf8' });
-    expect(left.stdout.trim()).toBe('');
+    expect(containersOf(child.pid!)).toEqual([]);
   });
 
   it('with --baseline marks what changed in the terminal, the JUnit properties and the report', async () => {

@@ -24,7 +24,8 @@ export function projectSource(projectDir: string): ProjectSource {
     for (const manifest of manifestsIn(dir, project)) {
       for (const dependency of pathDependencies(readFileSync(manifest, 'utf8'))) {
         const target = resolve(dirname(manifest), dependency);
-        if (folders.some((folder) => isInside(target, folder))) continue;
+        // A path that does not exist is cargo's to report, at build time, in its own words.
+        if (!existsSync(target) || folders.some((folder) => isInside(target, folder))) continue;
         folders.push(target);
         queue.push(target);
       }

@@ -179,11 +179,14 @@ function renderFindings(results: RunResults): string {
   return `<section class="panel findings" id="findings"><h2>Findings<span class="sub">${h(findingsScope(findings))}</span></h2><ul>\n${items}\n</ul></section>`;
 }
 
-function renderLegend(hasDiff: boolean): string {
-  const swatches = OUTCOMES.map((outcome) => `<span class="o-${outcome}"><span class="sw"></span>${h(OUTCOME_WORDS[outcome])}</span>`);
+/** The outcomes and marks this report shows: a legend of things that are not there only adds noise. */
+function renderLegend(hasDiff: boolean, cells: readonly CellResult[]): string {
+  const present = new Set(cells.map((cell) => cell.outcome));
+  const verdicts = new Set(cells.map((cell) => cell.verdict));
+  const swatches = OUTCOMES.filter((outcome) => present.has(outcome)).map((outcome) => `<span class="o-${outcome}"><span class="sw"></span>${h(OUTCOME_WORDS[outcome])}</span>`);
   const marks = [
-    `<span><span class="mk fail">✗</span>missed its expectation</span>`,
-    `<span><span class="mk flaky">~</span>flaky (passed on retry)</span>`,
+    ...(verdicts.has('fail') ? [`<span><span class="mk fail">✗</span>missed its expectation</span>`] : []),
+    ...(verdicts.has('flaky') ? [`<span><span class="mk flaky">~</span>flaky (passed on retry)</span>`] : []),
     ...(hasDiff ? [`<span><span class="mk reg">▲</span>regression since baseline</span>`] : []),
     `<span><span class="mk">·</span>not in the matrix</span>`,
   ];
@@ -454,7 +457,7 @@ ${renderProblems(results, changes) || (total > 0 && !results.interrupted ? `<div
 ${renderEnvironments(results)}
 <section class="panel" id="matrix"><h2>Matrix<span class="sub">rows: environments · columns: ${h(gridColumnsLabel(results))} · click a cell for its output</span></h2>
 ${renderFilters(results, axes)}
-${renderLegend(diff !== undefined)}
+${renderLegend(diff !== undefined, results.cells)}
 ${renderGrid(results, changes)}
 </section>
 ${diff ? renderChanges(results, diff) : ''}

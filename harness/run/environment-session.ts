@@ -52,13 +52,15 @@ export class EnvironmentSession {
     return this.channel.run(request);
   }
 
-  /** Stops the runner (its loaders die with it) and removes the container (once). */
-  async close(): Promise<void> {
-    if (!this.channel || this.closed) return;
-    this.closed = true;
-    this.channel.close();
-    await this.client.removeContainer(this.containerId).catch(() => {});
+  /** Stops the runner (its loaders die with it) and removes the container; every caller waits for that. */
+  close(): Promise<void> {
+    if (!this.channel) return Promise.resolve();
+    this.closing ??= (async () => {
+      this.channel!.close();
+      await this.client.removeContainer(this.containerId).catch(() => {});
+    })();
+    return this.closing;
   }
 
-  private closed = false;
+  private closing?: Promise<void>;
 }
