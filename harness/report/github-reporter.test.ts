@@ -60,7 +60,8 @@ describe('github reporter', () => {
     const results = fixture('results.real.json');
     const { summary, annotations, stdout } = runOnGitHub(results);
     expect(summary.split('\n')[0]).toBe(`## ✅ dlmatrix: all ${results.summary.total} cells met their expectations`);
-    expect(summary).toContain('flags alone decides the outcome: RTLD\\_LOCAL\\* -> undefined-symbol (44 of 44 cells)');
+    expect(summary).toContain('flags and mitigation together decide the outcome (no smaller set of axes does): undefined-symbol when flags=RTLD\\_LOCAL\\* and mitigation=none (66 of 66 cells)');
+    expect(summary).toContain('mitigation promote turns every undefined-symbol cell into loaded');
     expect(summary).not.toContain('### Cells that missed');
     expect(annotations).toEqual([]);
     expect(stdout).toBe('');

@@ -247,16 +247,23 @@ describe('renderHtml', () => {
   it('renders the real results of the default matrix and the sample with failures', () => {
     const real = readResultsFile(join(import.meta.dirname, 'fixtures', 'results.real.json'));
     const page = renderHtml(real);
-    // Four environments had no NumPy wheel: each is one folded line instead of 14 skipped cells.
-    expect(page.match(/<tr class="folded"/g)).toHaveLength(4);
-    expect(page.match(/<td class="cell /g)).toHaveLength(real.cells.length - 4 * 14);
+    // Loader x flags x mitigation: 3 loader groups, 14 flags columns, 42 mitigation columns, every cell shown.
+    expect(page.match(/<th class="h0[ "]/g)).toHaveLength(3);
     expect(page.match(/<th class="h1[ "]/g)).toHaveLength(14);
-    expect(page).toContain('<b>flags alone decides the outcome:</b> RTLD_LOCAL* -&gt; undefined-symbol (44 of 44 cells)');
+    expect(page.match(/<th class="h2[ "]/g)).toHaveLength(42);
+    expect(page.match(/<td class="cell /g)).toHaveLength(real.cells.length);
+    expect(page).toContain('mitigation promote turns every undefined-symbol cell into loaded (66 of 66 cells)');
+    const pinned = readResultsFile(join(import.meta.dirname, 'fixtures', 'results.real-pinned.json'));
+    const pinnedPage = renderHtml(pinned);
+    // Four environments had no NumPy wheel: each is one folded line instead of 14 skipped cells.
+    expect(pinnedPage.match(/<tr class="folded"/g)).toHaveLength(4);
+    expect(pinnedPage.match(/<td class="cell /g)).toHaveLength(pinned.cells.length - 4 * 14);
+    expect(pinnedPage).toContain('<b>flags alone decides the outcome:</b> RTLD_LOCAL* -&gt; undefined-symbol (44 of 44 cells)');
     expect(page).toContain('loader report (decoded)');
     expect(page).toContain('class="banner ok"');
     // 12 environments, 4 of which have no NumPy wheel: folded, with the overview in its summary.
     expect(page).toMatch(/<details class="panel environments" id="environments"><summary>/);
-    expect(environmentsSummary(page)).toMatch(/^12 environments · 8 ran · 4 skipped · 0 build errors · Python 3\.9\.2, 3\.11\.2, .* · NumPy 1\.19\.5, /);
+    expect(environmentsSummary(pinnedPage)).toMatch(/^12 environments · 8 ran · 4 skipped · 0 build errors · Python 3\.9\.2, 3\.11\.2, .* · NumPy 1\.19\.5, /);
     const sample = readResultsFile(join(import.meta.dirname, 'fixtures', 'results.sample.json'));
     const samplePage = renderHtml(sample);
     expect(samplePage.match(/<tr class="problem"/g)).toHaveLength(sample.summary.failed + sample.summary.flaky);

@@ -208,7 +208,24 @@ describe('findings of the real default-matrix run (fixtures/results.real.json)',
     verify(symbolOf(findings)!, ran(results.cells).filter((cell) => cell.outcome === 'undefined-symbol'), (cell) => cell.symbol!);
   });
 
-  it('say that the flags alone decide the outcome, and the NumPy version the missing symbol', () => {
+  it('say that flags and mitigation decide the outcome, the NumPy version the symbol, and that both fixes work', () => {
+    expect(findingsScope(findings)).toBe('over the 468 cells that ran');
+    expect(findings.statements.map((s) => s.text)).toEqual([
+      'flags and mitigation together decide the outcome (no smaller set of axes does): undefined-symbol when flags=RTLD_LOCAL* and ' +
+        'mitigation=none (66 of 66 cells); loaded otherwise (402 of 402 cells)',
+      'numpy version alone decides the missing symbol: 1.19.* and 1.24.2 -> PyExc_RecursionError (14 of 14 cells), 2.* and 1.23.2 -> PyObject_SelfIter (52 of 52 cells)',
+      'mitigation preload turns every undefined-symbol cell into loaded (66 of 66 cells) and leaves every loaded cell loaded (90 of 90 cells)',
+      'mitigation promote turns every undefined-symbol cell into loaded (66 of 66 cells) and leaves every loaded cell loaded (90 of 90 cells)',
+    ]);
+  });
+});
+
+describe('findings of a real run of the earlier default matrix, with pinned NumPy and skipped cells (fixtures/results.real-pinned.json)', () => {
+  const results = readResultsFile(join(import.meta.dirname, '../report/fixtures/results.real-pinned.json'));
+  const findings = computeFindings(results.cells);
+
+  it('say that the flags alone decide the outcome, and the NumPy version the missing symbol, over the cells that ran', () => {
+    verify(outcomeOf(findings), ran(results.cells), (cell) => cell.outcome);
     expect(findingsScope(findings)).toBe('over the 104 cells that ran (of 168; 64 skipped left out)');
     expect(findings.statements.map((s) => s.text)).toEqual([
       'flags alone decides the outcome: RTLD_LOCAL* -> undefined-symbol (44 of 44 cells), RTLD_GLOBAL* and linked -> loaded (60 of 60 cells)',
