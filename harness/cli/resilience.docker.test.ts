@@ -1,0 +1,164 @@
+// What CI does to a run, for real: kill -9 (a cancelled job), the engine going away mid-run, a
+// loader that ignores SIGTERM, two runs at once on one engine, a typo in a NumPy pin. Nothing
+// leaks, nothing gathered is lost, nothing turns green by mistake.
+import { spawn } from 'node:child_process';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { HARNESS_ROOT } from '../docker/build-context.ts';
+import { CLI, containersOf, readResults, runCli } from '../test-support/run-cli.ts';
+
+const FIXTURE = join(HARNESS_ROOT, 'fixtures', 'pyo3-numpy');
+
+/** Cells that take a while: a host program that waits, then loads the library with the C loader. */
+function slowMatrix(cells: number, { loader = 'slow', numpy = 'system' } = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'dlmatrix-resilience-'));
+  const waits = Array.from({ length: cells }, (_, i) => `"${i}"`).join(', ');
+  writeFileSync(
+    join(dir, 'matrix.yaml'),
+    `fixture: ${FIXTURE}
+loaders:
+  slow:
+    run: [sh, -c, 'sleep 1; exec /opt/dlmatrix/bin/loader-c "$0" "RTLD_GLOBAL|RTLD_NOW" dlmatrix_probe probe numpy', "{library}"]
+  stubborn:
+    run: [sh, -c, 'trap "" TERM; echo started; while :; do sleep 1; done']
+matrix:
+  distro: [bookworm]
+  python: [system]
+  numpy: [${numpy}]
+  loader: [${loader}]
+  wait: [${waits}]
+`,
+  );
+  return join(dir, 'matrix.yaml');
+}
+
+function spawnRun(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const child = spawn('node', [CLI, 'run', ...args], { env: { ...process.env, CI: 'true', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))));
+  const firstPass = new Promise<void>((resolve) =>
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+      if (/^PASS /m.test(stderr)) resolve();
+    }),
+  );
+  return { child, exited, firstPass, stderr: () => stderr };
+}
+
+async function until(condition: () => boolean, timeoutMs: number): Promise<number> {
+  const began = Date.now();
+  while (!condition()) {
+    if (Date.now() - began > timeoutMs) throw new Error(`not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return Date.now() - began;
+}
+
+/** A Unix socket that forwards to the real engine, and can be made to go away. */
+function engineProxy(): Promise<{ host: string; vanish: () => void; server: Server }> {
+  const path = join(mkdtempSync(join(tmpdir(), 'engine-')), 'docker.sock');
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const engine = connect('/var/run/docker.sock');
+    for (const s of [client, engine]) {
+      sockets.add(s);
+      s.on('error', () => {});
+      s.on('close', () => sockets.delete(s));
+    }
+    client.pipe(engine).pipe(client);
+  });
+  return new Promise((resolve) =>
+    server.listen(path, () =>
+      resolve({
+        host: `unix://${path}`,
+        server,
+        vanish: () => {
+          server.close();
+          for (const s of sockets) s.destroy();
+        },
+      }),
+    ),
+  );
+}
+
+describe('resilience (real Docker)', () => {
+  it('after kill -9: no container is left within 60 s, and `dlmatrix report` recovers the finished cells', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'dlmatrix-kill-'));
+    const run = spawnRun(['--config', slowMatrix(8), '--out', out, '--jobs', '1']);
+    await run.firstPass;
+    expect(containersOf(run.child.pid!).length).toBeGreaterThan(0);
+    run.child.kill('SIGKILL');
+    await run.exited;
+    const took = await until(() => containersOf(run.child.pid!).length === 0, 60_000);
+    expect(took).toBeLessThan(60_000);
+
+    const report = await runCli(['report', out]);
+    expect(report.code, report.stderr).toBe(1); // the run had not finished: never green
+    expect(report.stderr).toMatch(/recovered \d+ finished cells of an interrupted run; \d+ not run/);
+    const results = readResults(out);
+    expect(results.interrupted).toBe(true);
+    expect(results.cells).toHaveLength(8);
+    const finished = results.cells.filter((c) => c.outcome === 'loaded');
+    expect(finished.length).toBeGreaterThanOrEqual(1);
+    expect(results.cells.filter((c) => c.reason?.startsWith('not run: the run ended before this cell finished')).length).toBe(8 - finished.length);
+
+    // The next run into the same folder saves the killed run's reports first.
+    const next = await runCli(['run', '--config', slowMatrix(1), '--out', out]);
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stderr).toContain(`its reports are in ${join(out, 'interrupted-run')}`);
+    expect(readResults(join(out, 'interrupted-run')).cells).toHaveLength(8);
+  });
+
+  it('when the engine goes away mid-run: exit 3, the finished cells kept, the rest not run with that reason', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'dlmatrix-engine-'));
+    const proxy = await engineProxy();
+    const run = spawnRun(['--config', slowMatrix(8), '--out', out, '--jobs', '1', '--timeout', '30'], { DOCKER_HOST: proxy.host });
+    await run.firstPass;
+    const began = Date.now();
+    proxy.vanish();
+    expect(await run.exited, run.stderr()).toBe(3);
+    expect(Date.now() - began).toBeLessThan(30_000); // within the cell timeout
+    expect(run.stderr()).toMatch(/Docker engine stopped answering/);
+    const results = readResults(out);
+    expect(results.interrupted).toBe(true);
+    expect(results.cells.some((c) => c.outcome === 'loaded')).toBe(true);
+    const rest = results.cells.filter((c) => c.outcome !== 'loaded');
+    expect(rest.length).toBeGreaterThan(0);
+    for (const cell of rest) expect(cell.reason, cell.id).toMatch(/Docker engine stopped answering/);
+    // Its containers lost their harness: they go too.
+    await until(() => containersOf(run.child.pid!).length === 0, 60_000);
+  });
+
+  it('kills a loader that ignores SIGTERM at the timeout and reports it as timeout', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'dlmatrix-timeout-'));
+    const run = await runCli(['run', '--config', slowMatrix(1, { loader: 'stubborn' }), '--out', out, '--timeout', '2']);
+    expect(run.code).toBe(1);
+    const [cell] = readResults(out).cells;
+    expect(cell).toMatchObject({ outcome: 'timeout', verdict: 'fail' });
+    expect(cell.output.stdout).toBe('started\n');
+    expect(cell.durationMs).toBeLessThan(15_000);
+  });
+
+  it('two runs on one engine at once do not disturb each other', async () => {
+    const [a, b] = [mkdtempSync(join(tmpdir(), 'dlmatrix-a-')), mkdtempSync(join(tmpdir(), 'dlmatrix-b-'))];
+    const first = spawnRun(['--config', slowMatrix(6), '--out', a, '--jobs', '1']);
+    await first.firstPass;
+    // The second starts while the first runs: its start-up reaping must leave the first alone.
+    const second = await runCli(['run', '--config', slowMatrix(3), '--out', b]);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).not.toMatch(/removed \d+ container/);
+    expect(await first.exited, first.stderr()).toBe(0);
+    expect(readResults(a).cells.every((c) => c.outcome === 'loaded')).toBe(true);
+    expect(readResults(b).cells.every((c) => c.outcome === 'loaded')).toBe(true);
+  });
+
+  it('a NumPy pin that does not exist is an error before anything runs, not a green run of skipped cells', async () => {
+    const run = await runCli(['run', '--config', slowMatrix(1, { numpy: '"2.2.66"' }), '--out', mkdtempSync(join(tmpdir(), 'dlmatrix-typo-out-'))]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/matrix\.yaml:\d+:\d+: error: NumPy 2\.2\.66 does not exist on PyPI/);
+    expect(run.stderr).toMatch(/nearest releases: .*2\.2\.6/);
+  });
+});
