@@ -7,6 +7,8 @@ import { ResultsFileError } from '../results/results-file.ts';
 import { UsageError } from './args.ts';
 import { EXIT } from './exit-codes.ts';
 import { diffCommand } from './diff-command.ts';
+import { cleanCommand } from './clean-command.ts';
+import { imagesCommand } from './images-command.ts';
 import { reportCommand } from './report-command.ts';
 import { doctorCommand } from './doctor-command.ts';
 import { initCommand } from './init-command.ts';
@@ -26,6 +28,8 @@ Commands:
   merge    combine the results.json of shards into one set of reports
   diff     compare two results.json files (regressions first)
   report   write the reports of a run that was killed, from its journal (results.jsonl)
+  clean    remove containers of dead runs and images the matrix does not use
+  images   save or load the matrix's images to or from a folder (for CI caches)
   doctor   check what a run needs (Docker, cgroups, disk, base images, HTTPS); --fix sets it up
   init     write a commented matrix.yaml for the Cargo project in this folder
 
@@ -44,6 +48,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   merge: mergeCommand,
   diff: diffCommand,
   report: reportCommand,
+  clean: cleanCommand,
+  images: imagesCommand,
   doctor: doctorCommand,
   init: initCommand,
 };

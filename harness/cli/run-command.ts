@@ -1,33 +1,37 @@
 // `dlmatrix run`: matrix -> plan -> images -> cells -> results -> reports.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { HARNESS_ROOT, koffiMinimumNode } from '../docker/build-context.ts';
+import { koffiMinimumNode } from '../docker/build-context.ts';
 import { EngineUnavailableError, type ContainerClient } from '../docker/container-client.ts';
 import { DockerodeClient } from '../docker/dockerode-client.ts';
-import { ImageBuilder, type NumpyResolver } from '../docker/images.ts';
+import { ImageBuilder } from '../docker/images.ts';
 import { LABELS } from '../docker/labels.ts';
+import { RegistryCache } from '../docker/registry-cache.ts';
 import { MatrixFileError } from '../matrix/diagnostics.ts';
-import { NumpyReleases } from '../pypi/numpy-releases.ts';
-import { PackageIndexError, projectIndex } from '../pypi/package-index.ts';
-import { hasNumpyPins, numpyPinProblems } from './numpy-pins.ts';
-import { describeRecovery, writeRecovered } from './report-command.ts';
+import type { MatrixConfig } from '../matrix/types.ts';
+import { projectBuildPlan } from '../plan/project-build.ts';
+import type { NumpyReleases } from '../pypi/numpy-releases.ts';
+import { PackageIndexError } from '../pypi/package-index.ts';
 import { JournalReporter } from '../report/journal-reporter.ts';
-import { JOURNAL_FILE, JournalError, readJournal, type JournalHeader, type RecoveredRun } from '../results/journal.ts';
-import type { MatrixConfig, MatrixOptions } from '../matrix/types.ts';
 import { Multiplexer } from '../report/multiplexer.ts';
 import { createReporters, reportFiles, reporterNames, REPORTER_NAMES } from '../report/reporter-names.ts';
 import { computeFindings } from '../results/findings.ts';
+import { JOURNAL_FILE, JournalError, readJournal, type JournalHeader, type RecoveredRun } from '../results/journal.ts';
 import { readResultsFile, summarize } from '../results/results-file.ts';
 import { RESULTS_SCHEMA_VERSION, type RunResults } from '../results/types.ts';
-import { projectBuildPlan } from '../plan/project-build.ts';
 import { ownerLabel, reapDeadRuns } from '../run/reaper.ts';
 import { RunStop } from '../run/run-stop.ts';
 import { runPlan } from '../run/scheduler.ts';
 import { nonNegativeInteger, parseCommandArgs, positiveInteger } from './args.ts';
 import { EXIT } from './exit-codes.ts';
+import { hostCaBundle } from './host-ca.ts';
 import { loadPlan } from './load-plan.ts';
+import { NumpyIndex } from './numpy-index.ts';
+import { hasNumpyPins, numpyPinProblems } from './numpy-pins.ts';
+import { describeRecovery, writeRecovered } from './report-command.ts';
 import { reportWriteFailures } from './report-failures.ts';
+import { dlmatrixVersion } from './version.ts';
 
 export const RUN_HELP = `Usage: dlmatrix run [options]
 
@@ -49,6 +53,9 @@ Options:
   --shard I/N        run the I-th of N deterministic shards (merge them with \`dlmatrix merge\`);
                      auto: GitLab's parallel jobs (CI_NODE_INDEX of CI_NODE_TOTAL)
   --baseline FILE    an earlier results.json: mark cells whose outcome changed
+  --cache-registry REPO  look every image up in this registry repository by its content tag
+                     before building it, and push it there after (e.g. localhost:5000/dlmatrix);
+                     credentials from \`docker login\` (default: the matrix's options.cache-registry)
   --refresh          read NumPy's releases from the package index now, not from the day-old cache
                      (what \`latest\` and \`oldest\` resolve to)
   --no-host-ca       do not copy the host's CA certificates (SSL_CERT_FILE) into the images
@@ -93,6 +100,7 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
     verbose: { type: 'boolean', default: false },
     reporter: { type: 'string', multiple: true, default: [] },
     refresh: { type: 'boolean', default: false },
+    'cache-registry': { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(RUN_HELP);
@@ -107,6 +115,7 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
     { configPath: values.config!, only: values.only!, cellIds: values.cell!, shard: values.shard },
     warn,
   );
+  const cacheRegistry = values['cache-registry'] ?? config.options.cacheRegistry;
   const timeoutSeconds = values.timeout === undefined ? config.options.timeoutSeconds : positiveInteger('timeout', values.timeout, 60);
   const baseline = values.baseline ? readResultsFile(values.baseline) : undefined;
   const reporters = reporterNames(values.reporter!, { interactive: Boolean(process.stderr.isTTY) && !process.env.CI, env: process.env });
@@ -133,7 +142,7 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
   const startedAt = new Date();
   const header: JournalHeader = {
     schemaVersion: RESULTS_SCHEMA_VERSION,
-    tool: { name: 'dlmatrix', version: toolVersion() },
+    tool: { name: 'dlmatrix', version: dlmatrixVersion() },
     matrixFile: values.config!,
     startedAt: startedAt.toISOString(),
     host: { hostname: hostname(), platform: `${process.platform}-${process.arch}`, docker: await client.engineVersion().catch(() => undefined) },
@@ -167,8 +176,9 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
     const images = new ImageBuilder(client, {
       project: projectBuildPlan(config, full),
       containerLabels: { [LABELS.owner]: ownerLabel(owner) },
+      cache: cacheRegistry ? new RegistryCache(client, cacheRegistry, (line) => void reporter.onLog(line)) : undefined,
       numpy,
-      caBundle: values['no-host-ca'] ? undefined : hostCaBundle(config.options.hostCaCertificates),
+      caBundle: hostCaBundle(config.options.hostCaCertificates, values['no-host-ca']),
       workDir,
       logDir: join(outDir, 'logs'),
       buildJobs,
@@ -241,21 +251,6 @@ async function recoverInterruptedRun(outDir: string, warn: (line: string) => voi
   if (await writeRecovered(recovered, target)) warn(`dlmatrix: the previous run into ${outDir} was killed: ${describeRecovery(recovered)}; its reports are in ${target}`);
 }
 
-/** NumPy's releases on the package index, read once per run and only when needed. */
-class NumpyIndex implements NumpyResolver {
-  private releases?: Promise<NumpyReleases>;
-  constructor(private readonly refresh: boolean) {}
-
-  load(): Promise<NumpyReleases> {
-    this.releases ??= projectIndex('numpy', { refresh: this.refresh }).then((index) => new NumpyReleases(index));
-    return this.releases;
-  }
-
-  async resolve(request: string, target: { python: string; glibc: string; arch: string }) {
-    return (await this.load()).resolve(request, target);
-  }
-}
-
 /** Pins that do not exist are matrix errors (exit 2), found before anything is built. */
 async function checkNumpyPins(config: MatrixConfig, numpy: NumpyIndex, warn: (line: string) => void): Promise<void> {
   if (!hasNumpyPins(config)) return;
@@ -274,15 +269,3 @@ async function checkNumpyPins(config: MatrixConfig, numpy: NumpyIndex, warn: (li
 /** Exit codes of a run stopped by a signal: 128 + its number, as shells report it. */
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
-/** The CA bundle to copy into images: SSL_CERT_FILE (auto/true), Debian's bundle (true). */
-function hostCaBundle(setting: MatrixOptions['hostCaCertificates']): string | undefined {
-  if (setting === false) return undefined;
-  const fromEnv = process.env.SSL_CERT_FILE;
-  if (fromEnv && existsSync(fromEnv)) return fromEnv;
-  const debian = '/etc/ssl/certs/ca-certificates.crt';
-  return setting === true && existsSync(debian) ? debian : undefined;
-}
-
-function toolVersion(): string {
-  return JSON.parse(readFileSync(join(HARNESS_ROOT, 'package.json'), 'utf8')).version;
-}

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { ContainerClient } from './container-client.ts';
 import { findDebianMirror } from './apt-mirror.ts';
 import { LABELS } from './labels.ts';
+import type { RegistryCache } from './registry-cache.ts';
 
 /** Runs a task when a slot is free (a p-limit function). */
 export type Limiter = <T>(task: () => Promise<T>) => Promise<T>;
@@ -36,7 +37,11 @@ export class BaseImageResolver {
     /** Shared with image builds: a bootstrap is as heavy as a build. */
     private readonly limit: Limiter = (fn) => fn(),
     /** Root filesystem bootstrapper; replaceable in tests. */
-    private readonly bootstrap: (suite: string, dir: string, log: (l: string) => void) => Promise<void> = debootstrap,
+    private readonly bootstrap: (suite: string, dir: string, log: (l: string) => void, signal?: AbortSignal) => Promise<void> = debootstrap,
+    /** A registry shared by CI jobs: a base bootstrapped once is pulled by the others. */
+    private readonly cache?: RegistryCache,
+    /** Stops a debootstrap that is running (its root filesystem is removed). */
+    private readonly signal?: AbortSignal,
   ) {}
 
   /** One resolution per suite, shared by every environment of that suite. */
@@ -49,10 +54,24 @@ export class BaseImageResolver {
     return promise;
   }
 
-  private async resolveUncached(suite: string): Promise<BaseImage> {
+  /** The base image on this engine, if there is one: nothing is pulled or bootstrapped. */
+  async resolveLocal(suite: string): Promise<BaseImage | undefined> {
     for (const ref of [registryImage(suite), bootstrappedImage(suite)]) {
       const local = await this.client.inspectImage(ref);
       if (local) return { ref, id: local.id, source: 'local' };
+    }
+    return undefined;
+  }
+
+  private async resolveUncached(suite: string): Promise<BaseImage> {
+    const local = await this.resolveLocal(suite);
+    if (local) {
+      if (local.ref === bootstrappedImage(suite)) await this.cache?.share(local.ref);
+      return local;
+    }
+    if (this.cache && (await this.cache.pull(bootstrappedImage(suite)))) {
+      const cached = await this.client.inspectImage(bootstrappedImage(suite));
+      if (cached) return { ref: bootstrappedImage(suite), id: cached.id, source: 'pulled' };
     }
     try {
       this.log(`pulling ${registryImage(suite)}`);
@@ -62,13 +81,19 @@ export class BaseImageResolver {
     } catch (err) {
       this.log(`pull of ${registryImage(suite)} failed (${firstLine(err)}); bootstrapping ${suite} from the host's Debian mirror`);
     }
-    return this.limit(() => this.bootstrapAndImport(suite));
+    const base = await this.limit(() => this.bootstrapAndImport(suite));
+    await this.cache?.push(base.ref);
+    return base;
   }
 
   private async bootstrapAndImport(suite: string): Promise<BaseImage> {
+    if (this.signal?.aborted) throw new Error(`not bootstrapped: the run was stopped`);
     const dir = mkdtempSync(join(tmpdir(), `dlmatrix-rootfs-${suite}-`));
+    // A second Ctrl-C exits at once, without `finally`: the root filesystem still goes.
+    const removeOnExit = () => rmSync(dir, { recursive: true, force: true });
+    process.once('exit', removeOnExit);
     try {
-      await this.bootstrap(suite, dir, this.log);
+      await this.bootstrap(suite, dir, this.log, this.signal);
       slimSystem(dir);
       const tar = spawn('tar', ['-C', dir, '-c', '.'], { stdio: ['ignore', 'pipe', 'pipe'] });
       let tarErrors = '';
@@ -86,6 +111,7 @@ export class BaseImageResolver {
       if (!imported) throw new Error(`import of ${ref} produced no image`);
       return { ref, id: imported.id, source: 'bootstrapped' };
     } finally {
+      process.off('exit', removeOnExit);
       rmSync(dir, { recursive: true, force: true });
     }
   }
@@ -111,7 +137,7 @@ export function slimSystem(root: string): void {
 }
 
 /** `debootstrap --variant=minbase SUITE DIR MIRROR`; unreleased suites use the `sid` script. */
-export async function debootstrap(suite: string, dir: string, log: (line: string) => void): Promise<void> {
+export async function debootstrap(suite: string, dir: string, log: (line: string) => void, signal?: AbortSignal): Promise<void> {
   const mirror = findDebianMirror();
   if (!mirror) {
     throw new Error(
@@ -126,7 +152,11 @@ export async function debootstrap(suite: string, dir: string, log: (line: string
   log(`debootstrap ${args.join(' ')}`);
   const output: string[] = [];
   const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn('debootstrap', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Stopped with the run (Ctrl-C, --fail-fast); killed with dlmatrix when it exits at once.
+    const child = spawn('debootstrap', args, { stdio: ['ignore', 'pipe', 'pipe'], signal, killSignal: 'SIGKILL' });
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    child.on('close', () => process.off('exit', killOnExit));
     const collect = (chunk: Buffer) => output.push(...chunk.toString().split('\n').filter(Boolean));
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);

@@ -44,6 +44,22 @@ export interface AttachedStreams {
   ended: Promise<void>;
 }
 
+export interface ImageSummary {
+  id: string;
+  /** repo:tag names (none for a dangling image). */
+  tags: string[];
+  labels: Labels;
+  /** Bytes, shared layers included. */
+  size: number;
+}
+
+/** Credentials for a registry, as `docker login` stores them. */
+export interface RegistryAuth {
+  username: string;
+  password: string;
+  serveraddress: string;
+}
+
 export interface ContainerInfo {
   id: string;
   labels: Labels;
@@ -59,6 +75,22 @@ export interface ContainerClient {
   /** Imports a root filesystem tarball as an image (what `docker import` does). */
   importImage(rootfsTar: Readable, ref: string, labels: Labels): Promise<void>;
   removeImage(ref: string): Promise<void>;
+  /** Images carrying all the given labels. */
+  listImages(labels: Labels): Promise<ImageSummary[]>;
+  /** Gives an image another name (what `docker tag` does). */
+  tagImage(ref: string, newRef: string): Promise<void>;
+  /** Pushes an image to its registry (the host part of its name). */
+  pushImage(ref: string, auth?: RegistryAuth): Promise<void>;
+  /** True when the registry in the image's name has it (asked through the engine, nothing pulled). */
+  registryHasImage(ref: string, auth?: RegistryAuth): Promise<boolean>;
+  /** Pulls with credentials (pullImage is anonymous). */
+  pullImageWithAuth(ref: string, auth?: RegistryAuth): Promise<void>;
+  /** Writes images, their shared layers once, to a tar file (what `docker save` does). */
+  saveImages(refs: string[], file: string): Promise<void>;
+  /** Loads images from a tar file written by saveImages (what `docker load` does). */
+  loadImages(file: string): Promise<void>;
+  /** Bytes the engine's images take, each layer once (what `docker system df` counts). */
+  imagesDiskUsage(): Promise<number>;
   /** Builds with BuildKit; streams log lines to onLine; rejects with BuildFailedError on failure. */
   buildImage(request: BuildRequest, onLine: (line: string) => void): Promise<void>;
   /** Creates (does not start) a container that the engine removes once it stops; returns its id. */

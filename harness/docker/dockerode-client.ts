@@ -1,5 +1,6 @@
 // ContainerClient over dockerode: the only file that imports dockerode.
-import { readdirSync } from 'node:fs';
+import { createReadStream, createWriteStream, readdirSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { join, relative } from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import Docker from 'dockerode';
@@ -13,7 +14,9 @@ import {
   type ContainerInfo,
   type ContainerSpec,
   type ImageInfo,
+  type ImageSummary,
   type Labels,
+  type RegistryAuth,
 } from './container-client.ts';
 import { readTar } from './tar.ts';
 
@@ -71,6 +74,56 @@ export class DockerodeClient implements ContainerClient {
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
+  }
+
+  async listImages(labels: Labels): Promise<ImageSummary[]> {
+    const label = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+    const images = await this.docker.listImages({ filters: { label } });
+    return images.map((i) => ({ id: i.Id, tags: (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'), labels: i.Labels ?? {}, size: i.Size }));
+  }
+
+  async tagImage(ref: string, newRef: string): Promise<void> {
+    const [repo, tag] = splitRef(newRef);
+    await this.docker.getImage(ref).tag({ repo, tag });
+  }
+
+  async pushImage(ref: string, auth?: RegistryAuth): Promise<void> {
+    // The engine wants an X-Registry-Auth header on every push, empty credentials included.
+    const stream = await this.docker.getImage(ref).push({ authconfig: auth ?? {} });
+    await this.follow(stream as NodeJS.ReadableStream, () => {});
+  }
+
+  async registryHasImage(ref: string, auth?: RegistryAuth): Promise<boolean> {
+    try {
+      await this.docker.getImage(ref).distribution({ authconfig: auth ?? {} } as object);
+      return true;
+    } catch (err) {
+      // Not there (the engine answers 401 or 404 for an unknown tag, 500 for "manifest unknown").
+      if (/manifest unknown|not found|no such image|401|404/i.test(String((err as Error)?.message ?? err))) return false;
+      throw err;
+    }
+  }
+
+  async pullImageWithAuth(ref: string, auth?: RegistryAuth): Promise<void> {
+    const stream = await this.docker.pull(ref, auth ? { authconfig: auth } : {});
+    await this.follow(stream, () => {});
+  }
+
+  async saveImages(refs: string[], file: string): Promise<void> {
+    // dockerode's getImages (GET /images/get?names=…) is missing from its type definitions.
+    const docker = this.docker as unknown as { getImages(opts: { names: string[] }): Promise<NodeJS.ReadableStream> };
+    const stream = await docker.getImages({ names: refs });
+    await pipeline(stream, createWriteStream(file));
+  }
+
+  async loadImages(file: string): Promise<void> {
+    const stream = await this.docker.loadImage(createReadStream(file));
+    await this.follow(stream, () => {});
+  }
+
+  async imagesDiskUsage(): Promise<number> {
+    const usage = (await this.docker.df()) as { LayersSize?: number };
+    return usage.LayersSize ?? 0;
   }
 
   async buildImage(request: BuildRequest, onLine: (line: string) => void): Promise<void> {

@@ -16,6 +16,7 @@ import {
 } from './build-context.ts';
 import { BuildFailedError, type ContainerClient } from './container-client.ts';
 import { LABELS } from './labels.ts';
+import type { RegistryCache } from './registry-cache.ts';
 
 /** Picks the NumPy release an environment installs (`latest`, `oldest`, or a pin), or says why none fits. */
 export interface NumpyResolver {
@@ -39,6 +40,8 @@ export interface ImageBuilderOptions {
   numpy?: NumpyResolver;
   /** Labels for the containers it creates (to read an image's facts), e.g. the run's owner. */
   containerLabels?: Record<string, string>;
+  /** Where images are looked up before they are built, and pushed after (--cache-registry). */
+  cache?: RegistryCache;
   caBundle?: string;
   /** Scratch folder for build contexts. */
   workDir: string;
@@ -60,6 +63,18 @@ export interface BuiltImage {
   buildMs: number;
   /** Path of the build log, when it was built. */
   logFile?: string;
+  /** Taken from the cache registry instead of built. */
+  pulled?: boolean;
+}
+
+/** dlmatrix's images that a matrix uses (ImageBuilder.currentImages). */
+export interface CurrentImages {
+  /** Base and toolchain images, by name. */
+  refs: Set<string>;
+  /** The project's key, on its environment images' dev.dlmatrix.project label. */
+  project: string;
+  /** An environment image is current when it was built from a current toolchain with the current project. */
+  isCurrentEnvironment(labels: Record<string, string>): boolean;
 }
 
 /** One image to build: its content-addressed tag and how to build it. */
@@ -89,7 +104,7 @@ export class ImageBuilder {
     bases?: BaseImageResolver,
   ) {
     this.buildLimit = pLimit(Math.max(1, options.buildJobs));
-    this.bases = bases ?? new BaseImageResolver(client, options.log, this.buildLimit);
+    this.bases = bases ?? new BaseImageResolver(client, options.log, this.buildLimit, undefined, options.cache, options.signal);
   }
 
   /** Shared by every NumPy variant of a (distro, python). */
@@ -105,13 +120,10 @@ export class ImageBuilder {
 
   async environment(distro: string, python: string, numpy: string): Promise<BuiltImage> {
     const [base, toolchain] = await Promise.all([this.bases.resolve(distro), this.toolchain(distro, python)]);
+    const request = numpy;
     numpy = await this.numpyRelease(toolchain, numpy);
-    this.environmentContext ??= prepareEnvironmentContext(
-      join(this.options.workDir, 'environment-context'),
-      this.options.project,
-      this.options.caBundle,
-    );
-    const hash = hashValues(base.id, toolchain.ref, this.environmentContext.hash, python, numpy);
+    const context = this.preparedEnvironmentContext();
+    const { ref, hash } = this.environmentTag(distro, python, numpy, base.id, toolchain.ref);
     // The environments of one toolchain share its project stage. The first one builds it alone;
     // the others then find it cached, or fail with its error (BuildKit would share a running
     // step between concurrent builds, but show its output to one of them only).
@@ -121,8 +133,8 @@ export class ImageBuilder {
       if (error instanceof BuildFailedError && error.step?.startsWith('[project ')) throw error;
     }
     const pending = this.ensure({
-      ref: `dlmatrix/env:${slug(distro)}-py${slug(python)}-np${slug(numpy)}-${hash.slice(0, TAG_HASH_LENGTH)}`,
-      context: this.environmentContext,
+      ref,
+      context,
       dockerfile: 'environment.Dockerfile',
       buildArgs: {
         TOOLCHAIN_IMAGE: toolchain.ref,
@@ -130,10 +142,21 @@ export class ImageBuilder {
         PYTHON: python,
         NUMPY: numpy,
         // cargo's target folder for this project on this toolchain, kept between builds.
-        CACHE_KEY: `${slug(distro)}-py${slug(python)}-${hashValues(this.options.project.dir).slice(0, 12)}`,
+        CACHE_KEY: `${slug(distro)}-py${slug(python)}-${this.projectKey().slice(0, 12)}`,
         ...proxyBuildArgs(),
       },
-      labels: { [LABELS.stage]: 'environment', [LABELS.distro]: distro, [LABELS.python]: python, [LABELS.numpy]: numpy, [LABELS.contentHash]: hash },
+      labels: {
+        [LABELS.stage]: 'environment',
+        [LABELS.distro]: distro,
+        [LABELS.python]: python,
+        [LABELS.numpy]: numpy,
+        [LABELS.numpyRequest]: request,
+        [LABELS.contentHash]: hash,
+        // What `dlmatrix clean` and `images save` compare with the current matrix.
+        [LABELS.toolchain]: toolchain.ref,
+        [LABELS.context]: context.hash,
+        [LABELS.project]: this.projectKey(),
+      },
     });
     if (!first) this.firstEnvironments.set(toolchain.ref, pending);
     const image = await pending;
@@ -163,6 +186,12 @@ export class ImageBuilder {
     return resolution.version;
   }
 
+  private async currentRelease(toolchainRef: string, numpy: string): Promise<string | undefined> {
+    if (numpy !== 'latest' && numpy !== 'oldest') return numpy;
+    if (!(await this.client.inspectImage(toolchainRef))) return undefined;
+    return this.numpyRelease({ ref: toolchainRef, id: '', built: false, buildMs: 0 }, numpy);
+  }
+
   /** The facts an image recorded (/opt/dlmatrix/facts), read without starting it. */
   private async readFacts(image: string): Promise<Map<string, string>> {
     const id = await this.client.createContainer({ image, labels: { ...this.options.containerLabels, [LABELS.managed]: 'true' }, cmd: ['true'] });
@@ -176,21 +205,88 @@ export class ImageBuilder {
 
   private async buildToolchain(distro: string, python: string): Promise<BuiltImage> {
     const base = await this.bases.resolve(distro);
-    this.toolchainContext ??= prepareToolchainContext(join(this.options.workDir, 'toolchain-context'), this.options.caBundle);
-    const hash = hashValues(base.id, this.toolchainContext.hash, python);
+    const { ref, hash } = this.toolchainTag(distro, python, base.id);
     return this.ensure({
-      ref: `dlmatrix/toolchain:${slug(distro)}-py${slug(python)}-${hash.slice(0, TAG_HASH_LENGTH)}`,
-      context: this.toolchainContext,
+      ref,
+      context: this.preparedToolchainContext(),
       dockerfile: 'toolchain.Dockerfile',
       buildArgs: { BASE_IMAGE: base.ref, PYTHON: python, ...proxyBuildArgs() },
       labels: { [LABELS.stage]: 'toolchain', [LABELS.distro]: distro, [LABELS.python]: python, [LABELS.contentHash]: hash },
     });
   }
 
+  /** Names the project by its folder on this host (not its content, which changes with every edit). */
+  projectKey(): string {
+    return hashValues(this.options.project.dir).slice(0, 16);
+  }
+
+  private environmentTag(distro: string, python: string, numpy: string, baseId: string, toolchainRef: string): { ref: string; hash: string } {
+    const hash = hashValues(baseId, toolchainRef, this.preparedEnvironmentContext().hash, python, numpy);
+    return { ref: `dlmatrix/env:${slug(distro)}-py${slug(python)}-np${slug(numpy)}-${hash.slice(0, TAG_HASH_LENGTH)}`, hash };
+  }
+
+  private toolchainTag(distro: string, python: string, baseId: string): { ref: string; hash: string } {
+    const hash = hashValues(baseId, this.preparedToolchainContext().hash, python);
+    return { ref: `dlmatrix/toolchain:${slug(distro)}-py${slug(python)}-${hash.slice(0, TAG_HASH_LENGTH)}`, hash };
+  }
+
+  private preparedToolchainContext(): PreparedContext {
+    this.toolchainContext ??= prepareToolchainContext(join(this.options.workDir, 'toolchain-context'), this.options.caBundle);
+    return this.toolchainContext;
+  }
+
+  private preparedEnvironmentContext(): PreparedContext {
+    this.environmentContext ??= prepareEnvironmentContext(join(this.options.workDir, 'environment-context'), this.options.project, this.options.caBundle);
+    return this.environmentContext;
+  }
+
+  /**
+   * Which of dlmatrix's images the given environments use, computed without building or pulling
+   * anything: the bases on this engine, the toolchains their tags name, and the environment
+   * images built from those toolchains with the current project and scripts (for the NumPy
+   * values asked; an older `latest` still counts until it is rebuilt).
+   */
+  async currentImages(environments: ReadonlyArray<{ distro: string; python: string; numpy: string }>): Promise<CurrentImages> {
+    const refs = new Set<string>();
+    const toolchains = new Set<string>();
+    const requests = new Set<string>();
+    for (const { distro, python, numpy } of environments) {
+      const base = await this.bases.resolveLocal(distro);
+      if (!base) continue;
+      refs.add(base.ref);
+      const { ref } = this.toolchainTag(distro, python, base.id);
+      refs.add(ref);
+      toolchains.add(ref);
+      requests.add(`${ref}\0${numpy}`);
+      // The exact tag where the release is known without asking the index: `system` and pins;
+      // `latest` and `oldest` when the toolchain is here and the index answers (from its cache).
+      const release = await this.currentRelease(ref, numpy).catch(() => undefined);
+      if (release) refs.add(this.environmentTag(distro, python, release, base.id, ref).ref);
+    }
+    const context = this.preparedEnvironmentContext().hash;
+    return {
+      refs,
+      project: this.projectKey(),
+      isCurrentEnvironment: (labels) =>
+        labels[LABELS.context] === context && requests.has(`${labels[LABELS.toolchain]}\0${labels[LABELS.numpyRequest]}`),
+    };
+  }
+
+  /** The image by its content tag: already here, else from the cache registry, else built (and pushed there). */
   private async ensure(spec: ImageSpec): Promise<BuiltImage> {
+    const cache = this.options.cache;
     const existing = await this.client.inspectImage(spec.ref);
-    if (existing) return { ref: spec.ref, id: existing.id, built: false, buildMs: 0 };
-    return this.buildLimit(() => this.build(spec));
+    if (existing) {
+      await cache?.share(spec.ref);
+      return { ref: spec.ref, id: existing.id, built: false, buildMs: 0 };
+    }
+    if (cache && (await cache.pull(spec.ref))) {
+      const pulled = await this.client.inspectImage(spec.ref);
+      if (pulled) return { ref: spec.ref, id: pulled.id, built: false, buildMs: 0, pulled: true };
+    }
+    const built = await this.buildLimit(() => this.build(spec));
+    await cache?.push(spec.ref);
+    return built;
   }
 
   private async build(spec: ImageSpec): Promise<BuiltImage> {

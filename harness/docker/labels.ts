@@ -5,6 +5,14 @@ export const LABELS = {
   distro: 'dev.dlmatrix.distro',
   python: 'dev.dlmatrix.python',
   numpy: 'dev.dlmatrix.numpy',
+  /** The `numpy` axis value an environment image was built for (`latest`, a pin, `system`). */
+  numpyRequest: 'dev.dlmatrix.numpy-request',
+  /** The toolchain image an environment image was built from. */
+  toolchain: 'dev.dlmatrix.toolchain',
+  /** The hash of the environment build context (project, scripts) it was built with. */
+  context: 'dev.dlmatrix.context',
+  /** Which project (its folder on the host) an environment image was built for. */
+  project: 'dev.dlmatrix.project',
   contentHash: 'dev.dlmatrix.content-hash',
   run: 'dev.dlmatrix.run',
   environment: 'dev.dlmatrix.environment',

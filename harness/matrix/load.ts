@@ -45,7 +45,9 @@ export const DEFAULT_OPTIONS: Readonly<MatrixOptions> = {
 
 const TOP_KEYS = ['fixture', 'imports', 'loaders', 'matrix', 'expect', 'options'];
 const RULE_KEYS = ['when', 'outcome'];
-const OPTION_KEYS = ['timeout', 'max-cells', 'host-ca-certificates'];
+const OPTION_KEYS = ['timeout', 'max-cells', 'host-ca-certificates', 'cache-registry'];
+/** A Docker repository name: [host[:port]/]path, lower case. */
+const REPOSITORY = /^([a-z0-9.-]+(:\d+)?\/)?[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
 const MATRIX_LISTS = ['exclude', 'include'];
 // A dotted Python module path, as `import` accepts it.
 const MODULE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
@@ -259,6 +261,14 @@ class MatrixReader {
           'auto copies the host CA bundle into images only when SSL_CERT_FILE is set',
         );
       }
+    }
+    const registry = pairs.get('cache-registry');
+    if (registry) {
+      const v = this.r.value(registry);
+      const text = this.r.scalarText(v, '`cache-registry`', this.r.keyNode(registry));
+      if (text !== undefined && !REPOSITORY.test(text)) {
+        this.r.error(v, `\`cache-registry\` "${text}" is not a registry repository`, 'e.g. `cache-registry: ghcr.io/me/dlmatrix-cache` or `localhost:5000/dlmatrix` (no tag)');
+      } else if (text !== undefined) options.cacheRegistry = text;
     }
     this.optionsValid = this.r.errors.length === before;
     return options;

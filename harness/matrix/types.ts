@@ -35,6 +35,8 @@ export interface MatrixOptions {
   maxCells: number;
   /** Copy the host's CA bundle into images: true, false, or 'auto' (when SSL_CERT_FILE is set). */
   hostCaCertificates: boolean | 'auto';
+  /** A registry repository images are pulled from before building and pushed to after. */
+  cacheRegistry?: string;
 }
 
 /** How the built-in loaders call the library's entry point. */

@@ -112,6 +112,21 @@ class FakeEngine implements ContainerClient {
   async listContainers() {
     return [];
   }
+  // Image operations the scheduler never uses.
+  async listImages() {
+    return [];
+  }
+  async tagImage() {}
+  async pushImage() {}
+  async pullImageWithAuth() {}
+  async registryHasImage() {
+    return false;
+  }
+  async saveImages() {}
+  async loadImages() {}
+  async imagesDiskUsage() {
+    return 0;
+  }
 }
 
 const images = (failing: string[] = []): ImageProvider => ({
