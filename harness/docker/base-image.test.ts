@@ -86,4 +86,28 @@ describe('BaseImageResolver', () => {
     expect(engine.imports[0].labels).toMatchObject({ 'dev.dlmatrix.managed': 'true', 'dev.dlmatrix.stage': 'base' });
     expect(log.join('\n')).toMatch(/pull of debian:forky-slim failed .*bootstrapping forky from the host's Debian mirror/);
   });
+
+  it('stops a bootstrap with the run and removes its root filesystem', async () => {
+    const engine = new Engine();
+    const stop = new AbortController();
+    let root = '';
+    const resolver = new BaseImageResolver(
+      engine.client,
+      () => {},
+      undefined,
+      (_suite, dir, _log, signal) =>
+        new Promise<void>((_resolve, reject) => {
+          root = dir;
+          mkdirSync(join(dir, 'usr/bin'), { recursive: true });
+          signal!.addEventListener('abort', () => reject(new Error('debootstrap was stopped')));
+          setTimeout(() => stop.abort(), 5);
+        }),
+      undefined,
+      stop.signal,
+    );
+    await expect(resolver.resolve('trixie')).rejects.toThrow('debootstrap was stopped');
+    expect(root).not.toBe('');
+    expect(existsSync(root)).toBe(false);
+    expect(engine.imports).toEqual([]);
+  });
 });
