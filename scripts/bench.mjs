@@ -1,37 +1,201 @@
 #!/usr/bin/env node
-// Measures dlmatrix's speed on a matrix and prints ratios (not a test: numbers vary by machine).
-//   node scripts/bench.mjs [--config matrix.yaml] [--cold]
-// --cold first removes every image dlmatrix made (label dev.dlmatrix.managed), including the
-// bootstrapped base images, to time a run from nothing; then it times a warm run (nothing to
-// rebuild) and a warm run with --jobs 1, and prints cold/warm and serial/parallel ratios.
+// Measures dlmatrix's speed and image sizes on a matrix and prints them with ratios (not a test:
+// numbers vary by machine). In one run:
+//   floor         per environment: the C loader started N times in a row in one warm container
+//                 (process start + Py_Initialize + import numpy), by a plain shell loop;
+//   warm          `dlmatrix run` with every image cached, and its ratio to the floor bound
+//                 (the sum, over the cells that ran, of their environment's floor, / cores);
+//   serial        the same with --jobs 1 (serial/parallel);
+//   rebuild       after a one-line change to the fixture's source, per toolchain;
+//   sizes         each environment image, all of them together (shared layers once), and the
+//                 rest of dlmatrix's images and build cache;
+//   cold          (--cold) from no dlmatrix image and no dlmatrix build cache, and (with
+//                 --cache-registry REPO) again from the registry alone.
+// It removes only what dlmatrix made: images labelled dev.dlmatrix.managed and BuildKit cache
+// records of dlmatrix's builds (their description names /opt/dlmatrix).
+//   npm run bench -- [--config matrix.yaml] [--cold] [--cache-registry REPO] [--floor-runs 20]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { request } from 'node:http';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { config: { type: 'string', default: 'matrix.yaml' }, cold: { type: 'boolean', default: false } } });
-const cli = join(import.meta.dirname, '..', 'bin', 'dlmatrix.mjs');
+const { values } = parseArgs({
+  options: {
+    config: { type: 'string', default: 'matrix.yaml' },
+    cold: { type: 'boolean', default: false },
+    'cache-registry': { type: 'string' },
+    'floor-runs': { type: 'string', default: '20' },
+  },
+});
+const ROOT = join(import.meta.dirname, '..');
+const CLI = join(ROOT, 'bin', 'dlmatrix.mjs');
+const cores = availableParallelism();
+const docker = (...args) => execFileSync('docker', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).trim();
+const gb = (bytes) => `${(bytes / 1e9).toFixed(2)} GB`;
+const mb = (bytes) => `${(bytes / 1e6).toFixed(0)} MB`;
+const line = (label, text) => console.log(`${label.padEnd(34)} ${text}`);
 
-function timedRun(label, extra = []) {
+function timedRun(label, config, extra = []) {
   const out = mkdtempSync(join(tmpdir(), 'dlmatrix-bench-'));
   const started = process.hrtime.bigint();
-  const run = spawnSync('node', [cli, 'run', '--config', values.config, '--out', out, '--quiet', ...extra], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CI: 'true' } });
+  const run = spawnSync('node', [CLI, 'run', '--config', config, '--out', out, '--quiet', ...extra], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, CI: 'true' },
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
   const ran = results.cells.filter((c) => c.attempts > 0);
-  const cellSeconds = ran.reduce((sum, c) => sum + c.durationMs, 0) / 1000;
-  console.log(`${label.padEnd(24)} ${seconds.toFixed(1).padStart(7)} s wall  exit ${run.status}  ${results.cells.length} cells (${ran.length} ran, mean ${(cellSeconds / Math.max(1, ran.length)).toFixed(2)} s per cell)`);
-  return seconds;
+  const built = (run.stderr.match(/^building /gm) ?? []).length;
+  line(label, `${seconds.toFixed(1).padStart(7)} s wall  exit ${run.status}  ${results.cells.length} cells, ${ran.length} ran, ${built} images built`);
+  return { seconds, results };
 }
 
-if (values.cold) {
-  const ids = execFileSync('docker', ['images', '-q', '--filter', 'label=dev.dlmatrix.managed']).toString().split('\n').filter(Boolean);
-  if (ids.length) spawnSync('docker', ['rmi', '-f', ...new Set(ids)], { stdio: 'ignore' });
-  spawnSync('docker', ['builder', 'prune', '-af'], { stdio: 'ignore' });
+/** The engine's API on its Unix socket (DOCKER_HOST=unix://… honoured). */
+function api(path, method = 'GET') {
+  const socketPath = (process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock').replace(/^unix:\/\//, '');
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath, path, method }, (res) => {
+      let body = '';
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve(body ? JSON.parse(body) : {}));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
-const cold = values.cold ? timedRun('cold (nothing cached)') : undefined;
-const warm = timedRun('warm');
-const serial = timedRun('warm, --jobs 1', ['--jobs', '1']);
-if (cold !== undefined) console.log(`cold / warm       = ${(cold / warm).toFixed(1)}x`);
-console.log(`serial / parallel = ${(serial / warm).toFixed(2)}x`);
+
+/** dlmatrix's images, and its BuildKit cache records, from the engine's disk-usage report. */
+async function dlmatrixUsage() {
+  const df = await api('/system/df');
+  const images = (df.Images ?? []).filter((i) => i.Labels?.['dev.dlmatrix.managed'] === 'true');
+  const cache = (df.BuildCache ?? []).filter((c) => /\/opt\/dlmatrix|dlmatrix/.test(c.Description ?? ''));
+  return { images, cache, layersSize: df.LayersSize ?? 0 };
+}
+
+async function removeEverythingDlmatrixMade() {
+  const { images, cache } = await dlmatrixUsage();
+  if (images.length) spawnSync('docker', ['rmi', '-f', ...new Set(images.map((i) => i.Id))], { stdio: 'ignore' });
+  if (cache.length) {
+    const filters = JSON.stringify({ id: Object.fromEntries(cache.map((c) => [c.ID, true])) });
+    await api(`/build/prune?all=1&filters=${encodeURIComponent(filters)}`, 'POST');
+  }
+  console.log(`removed ${new Set(images.map((i) => i.Id)).size} dlmatrix images and ${cache.length} dlmatrix build-cache records`);
+}
+
+/** A shell loop starting the C loader `runs` times (RTLD_GLOBAL|RTLD_NOW, import numpy); prints µs per start. */
+const floorLoop = (runs) =>
+  `lib=$(cat /opt/dlmatrix/facts/library_plain); s=$(date +%s%N); i=0; while [ $i -lt ${runs} ]; do /opt/dlmatrix/bin/loader-c "$lib" "RTLD_GLOBAL|RTLD_NOW" dlmatrix_probe probe numpy >/dev/null 2>&1; i=$((i+1)); done; e=$(date +%s%N); echo $(( (e-s)/${runs}000 ))`;
+
+/** Per environment image: ms per start of the C loader, one at a time in one warm container. */
+function floors(results, runs) {
+  const perEnvironment = new Map();
+  for (const environment of results.environments) {
+    if (!environment.image || environment.skipReason || environment.buildError) continue;
+    // One warm-up pass (page cache), then the measured loop.
+    docker('run', '--rm', '--entrypoint', 'sh', environment.image, '-c', floorLoop(2));
+    perEnvironment.set(environment.key, Number(docker('run', '--rm', '--entrypoint', 'sh', environment.image, '-c', floorLoop(runs))) / 1000);
+  }
+  return perEnvironment;
+}
+
+/**
+ * How much faster `cores` loops at once finish than one (cores when the CPUs scale perfectly):
+ * the machine's own parallel speed-up, which no scheduler can beat.
+ */
+async function parallelSpeedup(image, runs) {
+  const one = Number(docker('run', '--rm', '--entrypoint', 'sh', image, '-c', floorLoop(runs)));
+  const { spawn } = await import('node:child_process');
+  const loops = Array.from({ length: cores }, () =>
+    new Promise((resolve) => {
+      const child = spawn('docker', ['run', '--rm', '--entrypoint', 'sh', image, '-c', floorLoop(runs)]);
+      let out = '';
+      child.stdout.on('data', (chunk) => (out += chunk));
+      child.on('close', () => resolve(Number(out.trim())));
+    }),
+  );
+  const together = await Promise.all(loops);
+  return (one * cores) / Math.max(...together);
+}
+
+/** Env images' bytes with shared layers once: per distro, the largest plus the others' own layers. */
+async function environmentSizes(results) {
+  const { images } = await dlmatrixUsage();
+  const byRef = new Map(images.flatMap((i) => (i.RepoTags ?? []).map((t) => [t, i])));
+  const used = results.environments.map((e) => byRef.get(e.image)).filter(Boolean);
+  const byDistro = new Map();
+  for (const image of new Map(used.map((i) => [i.Id, i])).values()) {
+    const distro = image.Labels['dev.dlmatrix.distro'];
+    byDistro.set(distro, [...(byDistro.get(distro) ?? []), image]);
+  }
+  let together = 0;
+  for (const group of byDistro.values()) {
+    group.sort((a, b) => b.Size - a.Size);
+    together += group[0].Size + group.slice(1).reduce((sum, i) => sum + (i.Size - i.SharedSize), 0);
+  }
+  return { used: [...new Map(used.map((i) => [i.Id, i])).values()], together };
+}
+
+/** A small matrix on every distro of `config`, on a copy of the fixture: a one-line edit rebuilds each toolchain's project. */
+function rebuildAfterEdit(results) {
+  const distros = [...new Set(results.environments.map((e) => e.distro))];
+  const dir = mkdtempSync(join(tmpdir(), 'dlmatrix-bench-edit-'));
+  cpSync(join(ROOT, 'fixtures', 'pyo3-numpy'), join(dir, 'fixture'), { recursive: true, filter: (src) => !src.includes('/target') });
+  cpSync(join(ROOT, 'fixtures', 'promote-libpython'), join(dir, 'promote-libpython'), { recursive: true });
+  const matrix = join(dir, 'matrix.yaml');
+  writeFileSync(
+    matrix,
+    `fixture: {path: fixture, promote-feature: promote}\nmatrix:\n  distro: [${distros.join(', ')}]\n  python: [system]\n  numpy: [system]\n  loader: [c]\n  flags: ["RTLD_GLOBAL|RTLD_NOW", linked]\n  mitigation: [none, promote]\n`,
+  );
+  timedRun('rebuild: first build of the copy', matrix);
+  const lib = join(dir, 'fixture', 'src', 'lib.rs');
+  writeFileSync(lib, readFileSync(lib, 'utf8').replace('fn run_probe(imports: &str) -> String {', 'fn run_probe(imports: &str) -> String {\n    let _edited = 1;'));
+  const { seconds } = timedRun('rebuild: after a one-line change', matrix);
+  return { seconds, toolchains: distros.length };
+}
+
+const config = values.config;
+let cold;
+let coldFromRegistry;
+if (values.cold) {
+  await removeEverythingDlmatrixMade();
+  const registry = values['cache-registry'] ? ['--cache-registry', values['cache-registry']] : [];
+  cold = timedRun('cold (nothing cached)', config, registry).seconds;
+  if (values['cache-registry']) {
+    await removeEverythingDlmatrixMade();
+    coldFromRegistry = timedRun('cold, from the cache registry', config, registry).seconds;
+  }
+}
+const warm = timedRun('warm', config);
+const serial = timedRun('warm, --jobs 1', config, ['--jobs', '1']).seconds;
+
+const floor = floors(warm.results, Number(values['floor-runs']));
+const ran = warm.results.cells.filter((c) => c.attempts > 0);
+const bound = ran.reduce((sum, cell) => sum + (floor.get(cell.environment) ?? 0), 0) / 1000 / cores;
+console.log('');
+line('floor per environment (C loader)', [...floor].map(([key, ms]) => `${key} ${ms.toFixed(0)} ms`).join(', '));
+line('floor bound', `${bound.toFixed(1)} s (${ran.length} cells that ran x their environment's floor / ${cores} cores)`);
+line('warm / floor bound', `${(warm.seconds / bound).toFixed(2)}x`);
+const firstImage = warm.results.environments.find((e) => e.image && !e.skipReason && !e.buildError)?.image;
+if (firstImage) {
+  const speedup = await parallelSpeedup(firstImage, Number(values['floor-runs']));
+  line('this machine, loaders at once', `${cores} loops at once finish ${speedup.toFixed(2)}x faster than one (${cores}.00x would be perfect)`);
+  line('warm / floor bound at that speed', `${(warm.seconds / ((bound * cores) / speedup)).toFixed(2)}x`);
+}
+line('serial / parallel', `${(serial / warm.seconds).toFixed(2)}x`);
+if (cold !== undefined) line('cold / warm', `${(cold / warm.seconds).toFixed(1)}x  (cold ${cold.toFixed(0)} s)`);
+if (coldFromRegistry !== undefined) line('cold from registry / cold', `${(coldFromRegistry / cold).toFixed(2)}x  (${coldFromRegistry.toFixed(0)} s)`);
+
+const sizes = await environmentSizes(warm.results);
+const largest = Math.max(...sizes.used.map((i) => i.Size));
+line('environment images', `${sizes.used.length}, largest ${mb(largest)}, together ${gb(sizes.together)} (shared layers once)`);
+const usage = await dlmatrixUsage();
+const toolchains = usage.images.filter((i) => i.Labels['dev.dlmatrix.stage'] === 'toolchain');
+line('toolchain images (build only)', `${toolchains.length}, ${gb(toolchains.reduce((s, i) => s + i.Size - i.SharedSize, 0))} of their own layers`);
+line('dlmatrix build cache', gb(usage.cache.reduce((s, c) => s + (c.Size ?? 0), 0)));
+
+const rebuild = rebuildAfterEdit(warm.results);
+line('rebuild after a one-line change', `${rebuild.seconds.toFixed(1)} s for ${rebuild.toolchains} toolchains: ${(rebuild.seconds / rebuild.toolchains).toFixed(1)} s per toolchain`);

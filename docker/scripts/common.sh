@@ -9,6 +9,9 @@ fact() { printf '%s' "$2" > "$FACTS/$1"; }
 skip_environment() { fact skip "$1"; echo "DLMATRIX-SKIP: $1"; exit 0; }
 is_skipped() { [ -f "$FACTS/skip" ]; }
 apt_install() { apt-get install -y --no-install-recommends "$@"; }
+# What a layer should not keep once its packages are installed: the downloaded .debs, apt's
+# package caches and lists (debian:*-slim images do the same through docker-clean).
+apt_clean() { apt-get clean; rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin; }
 # True when apt can install the package (not merely a name another package refers to).
 has_candidate() { apt-cache policy "$1" 2>/dev/null | grep -q 'Candidate: [^(]'; }
 

@@ -12,7 +12,7 @@ if [ "$1" = system ]; then
   [ "$same" = "$default" ] || skip_environment "python3-numpy is built for the distro's default python3 ($default), not Python $(cat "$FACTS/python")"
   apt_update
   apt_install python3-numpy
-  rm -rf /var/lib/apt/lists/*
+  apt_clean
 else
   # Debian 12+ marks the system Python externally managed; older pip has no such flag.
   bsp=""

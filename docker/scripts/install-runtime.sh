@@ -12,7 +12,7 @@ apt_install "$python_pkg"
 version=$("$python_pkg" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 has_candidate "libpython$version" || skip_environment "this distro has no shared libpython$version"
 apt_install "libpython$version" python3-pip nodejs
-rm -rf /var/lib/apt/lists/*
+apt_clean
 
 record_python_facts "$python_pkg"
 libpython=$("$python_pkg" -c 'import sysconfig, os; print(os.path.join(sysconfig.get_config_var("LIBDIR"), sysconfig.get_config_var("INSTSONAME")))')

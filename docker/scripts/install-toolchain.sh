@@ -13,7 +13,7 @@ has_candidate "$python_pkg-dev" || skip_environment "this distro has no headers 
 # Older suites ship a rustc too old for PyO3 but a newer one as rustc-web/cargo-web.
 if has_candidate rustc-web && has_candidate cargo-web; then rust_pkgs="rustc-web cargo-web"; else rust_pkgs="rustc cargo"; fi
 apt_install "$python_pkg-dev" gcc libc6-dev $rust_pkgs
-rm -rf /var/lib/apt/lists/*
+apt_clean
 
 record_python_facts "$python_pkg"
 fact rustc "$(rustc --version)"

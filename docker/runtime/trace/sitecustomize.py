@@ -13,7 +13,6 @@ import sys
 
 def _install(trace_path, watched):
     import json
-    import traceback
     from importlib import machinery
 
     def emit(event):
@@ -74,6 +73,8 @@ def _install(trace_path, watched):
                 return spec  # built-in or frozen: nothing worth watching
 
             def failed(exc):
+                import traceback  # only when something failed: every loader pays for imports at start
+
                 emit({"event": "import", "module": name, "ok": False, "chain": chain(exc),
                       "traceback": "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))})
 
