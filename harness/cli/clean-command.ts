@@ -3,12 +3,13 @@
 // (every dlmatrix image with --all). Says what it freed.
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { EngineUnavailableError, type ContainerClient } from '../docker/container-client.ts';
+import type { ContainerClient } from '../docker/container-client.ts';
 import { DockerodeClient } from '../docker/dockerode-client.ts';
 import { reapDeadRuns } from '../run/reaper.ts';
 import { parseCommandArgs, UsageError } from './args.ts';
 import { formatBytes, imageInventory } from './current-images.ts';
 import { EXIT } from './exit-codes.ts';
+import { requireEngine } from './require-engine.ts';
 import { loadPlan } from './load-plan.ts';
 
 export const CLEAN_HELP = `Usage: dlmatrix clean [options]
@@ -53,15 +54,8 @@ export async function cleanCommand(argv: string[], client: ContainerClient = new
     throw new UsageError(`${values.config}: no matrix file to keep the images of; give --config FILE, or --all to remove every dlmatrix image`);
   }
   const loaded = values.all ? undefined : loadPlan({ configPath: values.config!, only: [], cellIds: [] }, (line) => process.stderr.write(`${line}\n`));
-  try {
-    await client.ping();
-  } catch (error) {
-    if (error instanceof EngineUnavailableError) {
-      process.stderr.write(`dlmatrix: ${error.message}\n`);
-      return EXIT.infrastructure;
-    }
-    throw error;
-  }
+  const noEngine = await requireEngine(client);
+  if (noEngine !== undefined) return noEngine;
   const dryRun = values['dry-run']!;
   const say = (line: string) => process.stdout.write(`${line}\n`);
 

@@ -3,11 +3,12 @@
 // skipped when the folder already holds exactly these images.
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EngineUnavailableError, type ContainerClient } from '../docker/container-client.ts';
+import type { ContainerClient } from '../docker/container-client.ts';
 import { DockerodeClient } from '../docker/dockerode-client.ts';
 import { parseCommandArgs, UsageError } from './args.ts';
 import { formatBytes, imageInventory } from './current-images.ts';
 import { EXIT } from './exit-codes.ts';
+import { requireEngine } from './require-engine.ts';
 import { loadPlan } from './load-plan.ts';
 
 export const IMAGES_HELP = `Usage: dlmatrix images save DIR [options]
@@ -52,15 +53,8 @@ export async function imagesCommand(argv: string[], client: ContainerClient = ne
   const listFile = join(dir, 'images.json');
   if (action === 'load' && !existsSync(file)) throw new UsageError(`${file} does not exist: nothing to load (was \`dlmatrix images save ${dir}\` run?)`);
   const loaded = action === 'save' ? loadPlan({ configPath: values.config!, only: [], cellIds: [] }, (line) => process.stderr.write(`${line}\n`)) : undefined;
-  try {
-    await client.ping();
-  } catch (error) {
-    if (error instanceof EngineUnavailableError) {
-      process.stderr.write(`dlmatrix: ${error.message}\n`);
-      return EXIT.infrastructure;
-    }
-    throw error;
-  }
+  const noEngine = await requireEngine(client);
+  if (noEngine !== undefined) return noEngine;
 
   if (action === 'load') {
     await client.loadImages(file);

@@ -3,18 +3,12 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { captureOutput } from '../test-support/capture-output.ts';
 import { parse } from 'yaml';
 import { main } from './main.ts';
 
-let stdout = '';
-let stderr = '';
-beforeEach(() => {
-  stdout = stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-});
-afterEach(() => vi.restoreAllMocks());
+const output = captureOutput();
 
 function tree(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), 'dlmatrix-init-'));
@@ -47,7 +41,7 @@ describe('dlmatrix init', () => {
   it('a workspace like the reproducer: -p build, entry pytest, every distro for PyO3 0.22, promote, host as a commented loader', async () => {
     const root = tree(REPRODUCER);
     const { code, text } = await init(root);
-    expect(code, stderr).toBe(0);
+    expect(code, output.stderr).toBe(0);
     const matrix = parse(text);
     expect(matrix.fixture).toEqual({
       path: '.',
@@ -74,8 +68,8 @@ describe('dlmatrix init', () => {
     expect(text).toContain('PyO3 0.22.6 (from Cargo.lock) supports CPython 3.7 to 3.13');
     expect(text).toMatch(/#\s+pytest\s+\(pylib\/src\/lib\.rs:4\)/);
     expect(text).not.toMatch(/\badd\b.*lib\.rs/);
-    expect(stdout).toContain('wrote ');
-    expect(stdout).toMatch(/next: cd .* && npx dlmatrix plan/);
+    expect(output.stdout).toContain('wrote ');
+    expect(output.stdout).toMatch(/next: cd .* && npx dlmatrix plan/);
     // Uncommenting the suggestion gives a loader the matrix can name.
     const uncommented = parse(text.replace(/^# (loaders:|  host:|    build:|    run:)/gm, '$1'));
     expect(uncommented.loaders.host).toEqual({ build: 'cargo build --release -p host --bin host', run: ['./target/release/host', '{library}', '{flags}'] });
@@ -88,7 +82,7 @@ describe('dlmatrix init', () => {
       'src/run.rs': 'use std::ffi::c_int;\n\n#[unsafe(no_mangle)]\npub extern "C" fn run_tests() -> c_int { 0 }\n',
     });
     const { code, text } = await init(root);
-    expect(code, stderr).toBe(0);
+    expect(code, output.stderr).toBe(0);
     const matrix = parse(text);
     expect(matrix.fixture).toEqual({ path: '.', build: 'cargo build --release', library: 'target/release/libembed_py.so', entry: 'run_tests', 'entry-returns': 'int' });
     expect(matrix.matrix.distro).toEqual(['bullseye', 'bookworm']);
@@ -102,7 +96,7 @@ describe('dlmatrix init', () => {
   it('refuses to overwrite matrix.yaml without --force', async () => {
     const root = tree({ ...REPRODUCER, 'matrix.yaml': 'fixture: mine\n' });
     expect((await init(root)).code).toBe(2);
-    expect(stderr).toMatch(/matrix\.yaml already exists; run with --force to overwrite it/);
+    expect(output.stderr).toMatch(/matrix\.yaml already exists; run with --force to overwrite it/);
     expect(readFileSync(join(root, 'matrix.yaml'), 'utf8')).toBe('fixture: mine\n');
     const forced = await init(root, '--force');
     expect(forced.code).toBe(0);
@@ -111,13 +105,13 @@ describe('dlmatrix init', () => {
 
   it('exits 2 with what to do when there is no Cargo project or no cdylib', async () => {
     expect((await init(tree({ 'README.md': 'hi' }))).code).toBe(2);
-    expect(stderr).toContain('no Cargo.toml in');
-    stderr = '';
+    expect(output.stderr).toContain('no Cargo.toml in');
+    output.stderr = '';
     expect((await init(tree({ 'Cargo.toml': '[package]\nname = "plain"\n', 'src/main.rs': 'fn main() {}' }))).code).toBe(2);
-    expect(stderr).toContain('package plain does not build a cdylib: add `[lib] crate-type = ["cdylib"]`');
-    stderr = '';
+    expect(output.stderr).toContain('package plain does not build a cdylib: add `[lib] crate-type = ["cdylib"]`');
+    output.stderr = '';
     expect((await init(tree({ 'Cargo.toml': '[workspace]\nmembers = ["a"]\n', 'a/Cargo.toml': '[package]\nname = "a"\n' }))).code).toBe(2);
-    expect(stderr).toContain('no member of the workspace builds a cdylib');
+    expect(output.stderr).toContain('no member of the workspace builds a cdylib');
   });
 
   it('without an exported entry it still writes the file, with the entry to add explained', async () => {
@@ -126,6 +120,6 @@ describe('dlmatrix init', () => {
     expect(code).toBe(0);
     expect(parse(text).fixture.entry).toBeUndefined();
     expect(text).toContain('# entry: my_entry   # none found');
-    expect(stderr).toContain('exports no `#[no_mangle] pub extern "C" fn NAME()`');
+    expect(output.stderr).toContain('exports no `#[no_mangle] pub extern "C" fn NAME()`');
   });
 });

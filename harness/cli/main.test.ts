@@ -3,20 +3,14 @@
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { captureOutput } from '../test-support/capture-output.ts';
 import { EngineUnavailableError, type ContainerClient } from '../docker/container-client.ts';
 import { makeCell, makeResults } from '../test-support/make-results.ts';
 import { main } from './main.ts';
 import { runCommand } from './run-command.ts';
 
-let stdout = '';
-let stderr = '';
-beforeEach(() => {
-  stdout = stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-});
-afterEach(() => vi.restoreAllMocks());
+const output = captureOutput();
 
 function matrixFile(body: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'dlmatrix-cli-'));
@@ -41,10 +35,10 @@ expect:
 describe('dlmatrix CLI', () => {
   it('prints help for every command and exits 0', async () => {
     for (const command of ['run', 'plan', 'merge', 'diff']) {
-      stdout = '';
+      output.stdout = '';
       expect(await main([command, '--help'])).toBe(0);
-      expect(stdout).toContain(`dlmatrix ${command}`);
-      expect(stdout).toMatch(/Example/);
+      expect(output.stdout).toContain(`dlmatrix ${command}`);
+      expect(output.stdout).toMatch(/Example/);
     }
     expect(await main(['--help'])).toBe(0);
   });
@@ -52,16 +46,16 @@ describe('dlmatrix CLI', () => {
   it('rejects unknown commands and options with exit 2', async () => {
     expect(await main(['frobnicate'])).toBe(2);
     expect(await main(['run', '--jobz', '3'])).toBe(2);
-    expect(stderr).toContain("Unknown option '--jobz'");
+    expect(output.stderr).toContain("Unknown option '--jobz'");
     expect(await main(['run', '--jobs', 'many', '--config', matrixFile(GOOD)])).toBe(2);
-    expect(stderr).toContain('--jobs expects a positive integer');
+    expect(output.stderr).toContain('--jobs expects a positive integer');
   });
 
   it('reports a bad matrix with file, line, column and a hint, exit 2, before touching Docker', async () => {
     const file = matrixFile(GOOD.replace('linked]', 'RTLD_NOWW]'));
     expect(await main(['run', '--config', file])).toBe(2);
-    expect(stderr).toMatch(/matrix\.yaml:7:\d+: error: .*RTLD_NOWW/);
-    expect(stderr).toMatch(/hint: .*RTLD_NOW/);
+    expect(output.stderr).toMatch(/matrix\.yaml:7:\d+: error: .*RTLD_NOWW/);
+    expect(output.stderr).toMatch(/hint: .*RTLD_NOW/);
   });
 
   it('exits 3 with how to start an engine when none answers', async () => {
@@ -71,13 +65,13 @@ describe('dlmatrix CLI', () => {
       },
     } as unknown as ContainerClient;
     expect(await runCommand(['--config', matrixFile(GOOD), '--out', mkdtempSync(join(tmpdir(), 'o-'))], client)).toBe(3);
-    expect(stderr).toContain('systemctl start docker');
+    expect(output.stderr).toContain('systemctl start docker');
   });
 
   it('plans cells and builds without Docker, with filters', async () => {
     const file = matrixFile(GOOD);
     expect(await main(['plan', '--config', file, '--json', '--only', 'distro=trixie'])).toBe(0);
-    const plan = JSON.parse(stdout);
+    const plan = JSON.parse(output.stdout);
     expect(plan.cells.map((c: { id: string }) => c.id)).toEqual([
       'trixie/py-system/np-system/c/RTLD_LOCAL|RTLD_NOW',
       'trixie/py-system/np-system/c/linked',
@@ -90,7 +84,7 @@ describe('dlmatrix CLI', () => {
 
   it('prints a strategy.matrix with one entry per shard covering every cell', async () => {
     expect(await main(['plan', '--config', matrixFile(GOOD), '--format', 'github-matrix', '--shards', '3'])).toBe(0);
-    const matrix = JSON.parse(stdout);
+    const matrix = JSON.parse(output.stdout);
     expect(matrix.include.map((e: { shard: string }) => e.shard)).toEqual(['1/3', '2/3', '3/3']);
     expect(matrix.include.reduce((n: number, e: { cells: number }) => n + e.cells, 0)).toBe(8);
   });
@@ -102,8 +96,8 @@ describe('dlmatrix CLI', () => {
     writeFileSync(join(dir, 'old.json'), JSON.stringify(makeResults([before])));
     writeFileSync(join(dir, 'new.json'), JSON.stringify(makeResults([after])));
     expect(await main(['diff', join(dir, 'old.json'), join(dir, 'new.json')])).toBe(1);
-    expect(stdout).toMatch(/REGRESSION\s+trixie\/py-system\/np-system\/c\/RTLD_GLOBAL\|RTLD_NOW/);
-    stdout = '';
+    expect(output.stdout).toMatch(/REGRESSION\s+trixie\/py-system\/np-system\/c\/RTLD_GLOBAL\|RTLD_NOW/);
+    output.stdout = '';
     expect(await main(['diff', join(dir, 'old.json'), join(dir, 'old.json')])).toBe(0);
     expect(await main(['diff', join(dir, 'old.json')])).toBe(2);
   });
@@ -123,6 +117,6 @@ describe('dlmatrix CLI', () => {
 
     writeFileSync(join(dir, 'bad.json'), '{"schemaVersion": 1, "cells": "nope"}');
     expect(await main(['merge', join(dir, 'bad.json'), '--out', out])).toBe(2);
-    expect(stderr).toContain('bad.json');
+    expect(output.stderr).toContain('bad.json');
   });
 });

@@ -4,18 +4,12 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { captureOutput } from '../test-support/capture-output.ts';
 import type { ContainerClient } from '../docker/container-client.ts';
 import { runCommand } from './run-command.ts';
 import { main } from './main.ts';
 
-let stdout = '';
-let stderr = '';
-beforeEach(() => {
-  stdout = stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-});
-afterEach(() => vi.restoreAllMocks());
+const output = captureOutput();
 
 function matrixFile(): string {
   const dir = mkdtempSync(join(tmpdir(), 'dlmatrix-cli-'));
@@ -33,17 +27,17 @@ describe('dlmatrix run --reporter', () => {
     );
     expect(client.ping).not.toHaveBeenCalled();
     expect(await main(['run', '--config', matrixFile(), '--reporter', 'xunit'])).toBe(2);
-    expect(stderr).toContain('dlmatrix run: --reporter: unknown reporter "xunit"; did you mean junit? (valid: list, line, dot, github, junit, html, json, ctrf)');
+    expect(output.stderr).toContain('dlmatrix run: --reporter: unknown reporter "xunit"; did you mean junit? (valid: list, line, dot, github, junit, html, json, ctrf)');
   });
 
   it('documents the reporters, that results.json is always written, and exit code 4', async () => {
     for (const command of ['run', 'merge']) {
-      stdout = '';
+      output.stdout = '';
       expect(await main([command, '--help'])).toBe(0);
-      expect(stdout).toContain('--reporter');
-      expect(stdout).toContain('list, line, dot, github, junit, html, json, ctrf');
-      expect(stdout).toContain('results.json is always written');
-      expect(stdout).toMatch(/4 a report could not be written/);
+      expect(output.stdout).toContain('--reporter');
+      expect(output.stdout).toContain('list, line, dot, github, junit, html, json, ctrf');
+      expect(output.stdout).toContain('results.json is always written');
+      expect(output.stdout).toMatch(/4 a report could not be written/);
     }
   });
 });

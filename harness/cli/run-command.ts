@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { koffiMinimumNode } from '../docker/build-context.ts';
-import { EngineUnavailableError, type ContainerClient } from '../docker/container-client.ts';
+import type { ContainerClient } from '../docker/container-client.ts';
 import { DockerodeClient } from '../docker/dockerode-client.ts';
 import { ImageBuilder } from '../docker/images.ts';
 import { LABELS } from '../docker/labels.ts';
@@ -25,6 +25,7 @@ import { RunStop } from '../run/run-stop.ts';
 import { runPlan } from '../run/scheduler.ts';
 import { nonNegativeInteger, parseCommandArgs, positiveInteger } from './args.ts';
 import { EXIT } from './exit-codes.ts';
+import { requireEngine } from './require-engine.ts';
 import { hostCaBundle } from './host-ca.ts';
 import { loadPlan } from './load-plan.ts';
 import { NumpyIndex } from './numpy-index.ts';
@@ -122,15 +123,8 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
   const numpy = new NumpyIndex(values.refresh!);
   await checkNumpyPins(config, numpy, warn);
 
-  try {
-    await client.ping();
-  } catch (err) {
-    if (err instanceof EngineUnavailableError) {
-      process.stderr.write(`dlmatrix: ${err.message}\n`);
-      return EXIT.infrastructure;
-    }
-    throw err;
-  }
+  const noEngine = await requireEngine(client);
+  if (noEngine !== undefined) return noEngine;
 
   const owner = { host: hostname(), pid: process.pid };
   const reaped = await reapDeadRuns(client, owner);

@@ -31,7 +31,10 @@ describe('disk check', () => {
 
   it('measures a folder that does not exist yet on the filesystem that would hold it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'disk-'));
-    expect(freeBytesOnDisk(join(dir, 'not', 'yet'))).toBe(freeBytesOnDisk(dir));
-    expect(freeBytesOnDisk(dir)).toBeGreaterThan(0);
+    // Same filesystem: the same free space, give or take what other processes write meanwhile.
+    const nested = freeBytesOnDisk(join(dir, 'not', 'yet'));
+    const there = freeBytesOnDisk(dir);
+    expect(there).toBeGreaterThan(0);
+    expect(Math.abs(nested - there)).toBeLessThan(256 * 1024 * 1024);
   });
 });
