@@ -79,8 +79,9 @@ async function dlmatrixUsage() {
 async function removeEverythingDlmatrixMade() {
   const { images, cache } = await dlmatrixUsage();
   if (images.length) spawnSync('docker', ['rmi', '-f', ...new Set(images.map((i) => i.Id))], { stdio: 'ignore' });
-  if (cache.length) {
-    const filters = JSON.stringify({ id: Object.fromEntries(cache.map((c) => [c.ID, true])) });
+  // In batches: a query string with every id would be longer than the engine accepts.
+  for (let i = 0; i < cache.length; i += 20) {
+    const filters = JSON.stringify({ id: Object.fromEntries(cache.slice(i, i + 20).map((c) => [c.ID, true])) });
     await api(`/build/prune?all=1&filters=${encodeURIComponent(filters)}`, 'POST');
   }
   console.log(`removed ${new Set(images.map((i) => i.Id)).size} dlmatrix images and ${cache.length} dlmatrix build-cache records`);

@@ -112,6 +112,24 @@ describe('resilience (real Docker)', () => {
     expect(readResults(join(out, 'interrupted-run')).cells).toHaveLength(8);
   });
 
+  it('SIGTERM (a CI cancel) exits 143 with the results gathered so far; a second Ctrl-C quits at once and still leaves no container', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'dlmatrix-term-'));
+    const run = spawnRun(['--config', slowMatrix(6), '--out', out, '--jobs', '1']);
+    await run.firstPass;
+    run.child.kill('SIGTERM');
+    expect(await run.exited, run.stderr()).toBe(143);
+    expect(readResults(out).cells.some((c) => c.outcome === 'loaded')).toBe(true);
+    expect(containersOf(run.child.pid!)).toEqual([]);
+
+    const impatient = spawnRun(['--config', slowMatrix(6), '--out', mkdtempSync(join(tmpdir(), 'dlmatrix-int-')), '--jobs', '1']);
+    await impatient.firstPass;
+    impatient.child.kill('SIGINT');
+    impatient.child.kill('SIGINT');
+    expect(await impatient.exited).toBe(130);
+    // It did not wait to remove them: the engine closes their runners' stdin, and they go.
+    await until(() => containersOf(impatient.child.pid!).length === 0, 30_000);
+  });
+
   it('when the engine goes away mid-run: exit 3, the finished cells kept, the rest not run with that reason', async () => {
     const out = mkdtempSync(join(tmpdir(), 'dlmatrix-engine-'));
     const proxy = await engineProxy();
