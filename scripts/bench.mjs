@@ -87,18 +87,19 @@ async function removeEverythingDlmatrixMade() {
   console.log(`removed ${new Set(images.map((i) => i.Id)).size} dlmatrix images and ${cache.length} dlmatrix build-cache records`);
 }
 
-/** A shell loop starting the C loader `runs` times (RTLD_GLOBAL|RTLD_NOW, import numpy); prints µs per start. */
-const floorLoop = (runs) =>
-  `lib=$(cat /opt/dlmatrix/facts/library_plain); s=$(date +%s%N); i=0; while [ $i -lt ${runs} ]; do /opt/dlmatrix/bin/loader-c "$lib" "RTLD_GLOBAL|RTLD_NOW" dlmatrix_probe probe numpy >/dev/null 2>&1; i=$((i+1)); done; e=$(date +%s%N); echo $(( (e-s)/${runs}000 ))`;
+/** A shell loop starting a loader `runs` times (RTLD_GLOBAL|RTLD_NOW, import numpy); prints µs per start. */
+const floorLoop = (runs, loader = '/opt/dlmatrix/bin/loader-c') =>
+  `lib=$(cat /opt/dlmatrix/facts/library_plain); s=$(date +%s%N); i=0; while [ $i -lt ${runs} ]; do ${loader} "$lib" "RTLD_GLOBAL|RTLD_NOW" dlmatrix_probe probe numpy >/dev/null 2>&1; i=$((i+1)); done; e=$(date +%s%N); echo $(( (e-s)/${runs}000 ))`;
+const NODE_LOADER = 'node /opt/dlmatrix/loaders/node/loader.mjs';
 
-/** Per environment image: ms per start of the C loader, one at a time in one warm container. */
-function floors(results, runs) {
+/** Per environment image: ms per start of a loader, one at a time in one warm container. */
+function floors(results, runs, loader) {
   const perEnvironment = new Map();
   for (const environment of results.environments) {
     if (!environment.image || environment.skipReason || environment.buildError) continue;
     // One warm-up pass (page cache), then the measured loop.
-    docker('run', '--rm', '--entrypoint', 'sh', environment.image, '-c', floorLoop(2));
-    perEnvironment.set(environment.key, Number(docker('run', '--rm', '--entrypoint', 'sh', environment.image, '-c', floorLoop(runs))) / 1000);
+    docker('run', '--rm', '--entrypoint', 'sh', environment.image, '-c', floorLoop(2, loader));
+    perEnvironment.set(environment.key, Number(docker('run', '--rm', '--entrypoint', 'sh', environment.image, '-c', floorLoop(runs, loader))) / 1000);
   }
   return perEnvironment;
 }
@@ -163,9 +164,12 @@ let cold;
 let coldFromRegistry;
 if (values.cold) {
   await removeEverythingDlmatrixMade();
-  const registry = values['cache-registry'] ? ['--cache-registry', values['cache-registry']] : [];
-  cold = timedRun('cold (nothing cached)', config, registry).seconds;
+  cold = timedRun('cold (nothing cached)', config).seconds;
   if (values['cache-registry']) {
+    const registry = ['--cache-registry', values['cache-registry']];
+    // Every image this run uses goes to the registry (pushed when missing there)...
+    timedRun('warm, filling the cache registry', config, registry);
+    // ...so that a machine with none of them builds nothing.
     await removeEverythingDlmatrixMade();
     coldFromRegistry = timedRun('cold, from the cache registry', config, registry).seconds;
   }
@@ -180,6 +184,14 @@ console.log('');
 line('floor per environment (C loader)', [...floor].map(([key, ms]) => `${key} ${ms.toFixed(0)} ms`).join(', '));
 line('floor bound', `${bound.toFixed(1)} s (${ran.length} cells that ran x their environment's floor / ${cores} cores)`);
 line('warm / floor bound', `${(warm.seconds / bound).toFixed(2)}x`);
+// Node.js cells start Node.js and koffi before Python: their own floor is the node loader's.
+const nodeCells = ran.filter((c) => c.axes.loader === 'node');
+if (nodeCells.length) {
+  const nodeFloor = floors({ environments: warm.results.environments.filter((e) => nodeCells.some((c) => c.environment === e.key)) }, Number(values['floor-runs']), NODE_LOADER);
+  line('floor per environment (node loader)', [...nodeFloor].map(([key, ms]) => `${key} ${ms.toFixed(0)} ms`).join(', '));
+  const ownBound = ran.reduce((sum, cell) => sum + ((cell.axes.loader === 'node' ? nodeFloor : floor).get(cell.environment) ?? 0), 0) / 1000 / cores;
+  line('floor bound, each cell its own loader', `${ownBound.toFixed(1)} s; warm / it: ${(warm.seconds / ownBound).toFixed(2)}x`);
+}
 const firstImage = warm.results.environments.find((e) => e.image && !e.skipReason && !e.buildError)?.image;
 if (firstImage) {
   const speedup = await parallelSpeedup(firstImage, Number(values['floor-runs']));
