@@ -3,8 +3,8 @@
 //   base (distro) -> toolchain (distro, python: compilers, dlopen loaders)
 //   environment (distro, python, numpy): the project built in the toolchain, copied into a slim
 //   runtime on the base (environment.Dockerfile)
-import { createWriteStream, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import pLimit from 'p-limit';
 import { BaseImageResolver, type Limiter } from './base-image.ts';
 import {
@@ -42,6 +42,8 @@ export interface ImageBuilderOptions {
   containerLabels?: Record<string, string>;
   /** Where images are looked up before they are built, and pushed after (--cache-registry). */
   cache?: RegistryCache;
+  /** Where small facts about images are kept between runs (e.g. ~/.cache/dlmatrix). */
+  cacheDir?: string;
   caBundle?: string;
   /** Scratch folder for build contexts. */
   workDir: string;
@@ -171,7 +173,7 @@ export class ImageBuilder {
   private async numpyRelease(toolchain: BuiltImage, numpy: string): Promise<string> {
     let facts = this.toolchainFacts.get(toolchain.ref);
     if (!facts) {
-      facts = this.readFacts(toolchain.ref);
+      facts = this.cachedFacts(toolchain);
       this.toolchainFacts.set(toolchain.ref, facts);
     }
     const known = await facts;
@@ -188,8 +190,34 @@ export class ImageBuilder {
 
   private async currentRelease(toolchainRef: string, numpy: string): Promise<string | undefined> {
     if (numpy !== 'latest' && numpy !== 'oldest') return numpy;
-    if (!(await this.client.inspectImage(toolchainRef))) return undefined;
-    return this.numpyRelease({ ref: toolchainRef, id: '', built: false, buildMs: 0 }, numpy);
+    const toolchain = await this.client.inspectImage(toolchainRef);
+    if (!toolchain) return undefined;
+    return this.numpyRelease({ ref: toolchainRef, id: toolchain.id, built: false, buildMs: 0 }, numpy);
+  }
+
+  /**
+   * An image's facts never change: kept on the host by image id, so that a warm run starts its
+   * cells without creating a container per toolchain first.
+   */
+  private async cachedFacts(image: BuiltImage): Promise<Map<string, string>> {
+    const file = this.options.cacheDir && image.id ? join(this.options.cacheDir, 'facts', `${image.id.replace(/^sha256:/, '')}.json`) : undefined;
+    if (file) {
+      try {
+        return new Map(Object.entries(JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>));
+      } catch {
+        // not cached yet
+      }
+    }
+    const facts = await this.readFacts(image.ref);
+    if (file) {
+      try {
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, JSON.stringify(Object.fromEntries(facts)));
+      } catch {
+        // a cache that cannot be written only costs a container next time
+      }
+    }
+    return facts;
   }
 
   /** The facts an image recorded (/opt/dlmatrix/facts), read without starting it. */
