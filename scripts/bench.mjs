@@ -147,13 +147,15 @@ function rebuildAfterEdit(results) {
   const dir = mkdtempSync(join(tmpdir(), 'dlmatrix-bench-edit-'));
   cpSync(join(ROOT, 'fixtures', 'pyo3-numpy'), join(dir, 'fixture'), { recursive: true, filter: (src) => !src.includes('/target') });
   cpSync(join(ROOT, 'fixtures', 'promote-libpython'), join(dir, 'promote-libpython'), { recursive: true });
+  // A comment unique to this bench run: the copy's images are new, never an earlier run's.
+  const lib = join(dir, 'fixture', 'src', 'lib.rs');
+  writeFileSync(lib, `${readFileSync(lib, 'utf8')}\n// bench ${dir}\n`);
   const matrix = join(dir, 'matrix.yaml');
   writeFileSync(
     matrix,
     `fixture: {path: fixture, promote-feature: promote}\nmatrix:\n  distro: [${distros.join(', ')}]\n  python: [system]\n  numpy: [system]\n  loader: [c]\n  flags: ["RTLD_GLOBAL|RTLD_NOW", linked]\n  mitigation: [none, promote]\n`,
   );
   timedRun('rebuild: first build of the copy', matrix);
-  const lib = join(dir, 'fixture', 'src', 'lib.rs');
   writeFileSync(lib, readFileSync(lib, 'utf8').replace('fn run_probe(imports: &str) -> String {', 'fn run_probe(imports: &str) -> String {\n    let _edited = 1;'));
   const { seconds } = timedRun('rebuild: after a one-line change', matrix);
   return { seconds, toolchains: distros.length };
