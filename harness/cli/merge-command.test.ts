@@ -7,23 +7,17 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { selectShard } from '../plan/shard.ts';
 import { MISSING_REASON } from '../results/merge.ts';
 import type { RunResults } from '../results/types.ts';
+import { captureOutput } from '../test-support/capture-output.ts';
 import { makeCell, makeResults } from '../test-support/make-results.ts';
 import { loadPlan } from './load-plan.ts';
 import { main } from './main.ts';
 
-let stdout = '';
-let stderr = '';
+const output = captureOutput();
 beforeEach(() => {
-  stdout = stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
   vi.stubEnv('CI', 'true');
   vi.stubEnv('GITHUB_ACTIONS', '');
 });
-afterEach(() => {
-  vi.restoreAllMocks();
-  vi.unstubAllEnvs();
-});
+afterEach(() => vi.unstubAllEnvs());
 
 const MATRIX = `fixture: fixture
 matrix:
@@ -68,8 +62,8 @@ describe('dlmatrix merge', () => {
     expect(results(out).cells.map((c) => c.id)).toEqual(plan.cells.map((c) => c.id));
     expect(readdirSync(out).sort()).toEqual(['index.html', 'junit.xml', 'results.json']);
     // The terminal ends with the findings and the counts.
-    expect(stderr).toContain('Findings over the 12 cells that ran:\n  - flags alone decides the outcome: RTLD_LOCAL|RTLD_NOW -> undefined-symbol (6 of 6 cells), linked -> loaded (6 of 6 cells)');
-    expect(stderr).toMatch(/12 cells: 12 passed, 0 failed, 0 flaky, 0 skipped/);
+    expect(output.stderr).toContain('Findings over the 12 cells that ran:\n  - flags alone decides the outcome: RTLD_LOCAL|RTLD_NOW -> undefined-symbol (6 of 6 cells), linked -> loaded (6 of 6 cells)');
+    expect(output.stderr).toMatch(/12 cells: 12 passed, 0 failed, 0 flaky, 0 skipped/);
   });
 
   it('lists the cells of a missing shard, reports them as failures that did not run, and exits 1', async () => {
@@ -77,8 +71,8 @@ describe('dlmatrix merge', () => {
     const lost = selectShard(plan.cells, { index: 2, count: 3 }).map((cell) => cell.id);
     expect(lost.length).toBeGreaterThan(0);
     expect(await main(['merge', folders[0]!, folders[2]!, '--out', out])).toBe(1);
-    expect(stderr).toContain('dlmatrix merge: no results from shard 2/3: its artifact is missing');
-    expect(stderr).toContain(`${lost.length} planned cells are missing from the shard results, reported as failures that did not run:\n${lost.map((id) => `  ${id}`).join('\n')}`);
+    expect(output.stderr).toContain('dlmatrix merge: no results from shard 2/3: its artifact is missing');
+    expect(output.stderr).toContain(`${lost.length} planned cells are missing from the shard results, reported as failures that did not run:\n${lost.map((id) => `  ${id}`).join('\n')}`);
     // results.json: every planned cell, the lost ones failed and not run.
     const merged = results(out);
     expect(merged.cells.map((c) => c.id)).toEqual(plan.cells.map((c) => c.id));
@@ -105,22 +99,22 @@ describe('dlmatrix merge', () => {
     const a = shardedRun(2);
     const b = shardedRun(3);
     expect(await main(['merge', a.folders[0]!, b.folders[1]!, '--out', a.out])).toBe(2);
-    expect(stderr).toContain('are not shards of one run (shard 1/2 and shard 2/3)');
+    expect(output.stderr).toContain('are not shards of one run (shard 1/2 and shard 2/3)');
   });
 
   it('without the matrix file, still fails when a shard is missing', async () => {
     const { folders, out } = shardedRun(2);
     expect(await main(['merge', folders[0]!, '--out', out, '--config', join(out, 'absent.yaml')])).toBe(1);
-    expect(stderr).toContain('no results from shard 2/2');
-    expect(stderr).toContain('cannot check that every planned cell is there: matrix file');
+    expect(output.stderr).toContain('no results from shard 2/2');
+    expect(output.stderr).toContain('cannot check that every planned cell is there: matrix file');
   });
 
   it('exits 4 naming the file and why when a report cannot be written, and still writes results.json', async () => {
     const { folders, out } = shardedRun(2);
     mkdirSync(join(out, 'junit.xml'), { recursive: true });
     expect(await main(['merge', ...folders, '--out', out])).toBe(4);
-    expect(stderr).toContain(`dlmatrix: the junit report could not be written: cannot write ${join(out, 'junit.xml')}: a directory is in the way (EISDIR)`);
-    expect(stderr).toContain('dlmatrix: a report could not be written (junit): exit code 4');
+    expect(output.stderr).toContain(`dlmatrix: the junit report could not be written: cannot write ${join(out, 'junit.xml')}: a directory is in the way (EISDIR)`);
+    expect(output.stderr).toContain('dlmatrix: a report could not be written (junit): exit code 4');
     expect(readdirSync(out).sort()).toEqual(['index.html', 'junit.xml', 'results.json']); // no temp file left behind
     expect(results(out).cells).toHaveLength(12);
   });
@@ -129,10 +123,10 @@ describe('dlmatrix merge', () => {
     const { folders, out } = shardedRun(2);
     expect(await main(['merge', ...folders, '--out', out, '--reporter', 'dot,ctrf'])).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['ctrf.json', 'results.json']);
-    expect(stderr).toContain('merged 2 results into');
-    expect(stderr).toContain('Findings over the 12 cells that ran:'); // dot prints no dots (merge runs no cell), only the end
+    expect(output.stderr).toContain('merged 2 results into');
+    expect(output.stderr).toContain('Findings over the 12 cells that ran:'); // dot prints no dots (merge runs no cell), only the end
     expect(await main(['merge', ...folders, '--out', out, '--reporter', 'htlm'])).toBe(2);
-    expect(stderr).toContain('dlmatrix merge: --reporter: unknown reporter "htlm"; did you mean html?');
+    expect(output.stderr).toContain('dlmatrix merge: --reporter: unknown reporter "htlm"; did you mean html?');
   });
 
   it('on GitHub Actions also writes the job summary and annotations', async () => {
@@ -143,7 +137,7 @@ describe('dlmatrix merge', () => {
     expect(await main(['merge', folders[1]!, '--out', out])).toBe(1);
     const lost = selectShard(plan.cells, { index: 1, count: 2 });
     expect(readFileSync(summary, 'utf8')).toMatch(new RegExp(`^## ❌ dlmatrix: ${lost.length} of 12 cells failed\n`));
-    const annotations = stdout.split('\n').filter((line) => line.startsWith('::error '));
+    const annotations = output.stdout.split('\n').filter((line) => line.startsWith('::error '));
     expect(annotations).toHaveLength(1);
     expect(annotations[0]).toContain(`::error title=dlmatrix%3A ${lost.length} cells skipped%3A not run%3A missing from the merged shard results::${lost.length} cells expected `);
     expect(existsSync(join(out, 'index.html'))).toBe(true);

@@ -3,7 +3,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { captureOutput } from '../test-support/capture-output.ts';
 import type { ContainerClient } from '../docker/container-client.ts';
 import { runCommand } from './run-command.ts';

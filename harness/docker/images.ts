@@ -278,8 +278,10 @@ export class ImageBuilder {
     const refs = new Set<string>();
     const toolchains = new Set<string>();
     const requests = new Set<string>();
+    const bases = new Map<string, ReturnType<BaseImageResolver['resolveLocal']>>();
     for (const { distro, python, numpy } of environments) {
-      const base = await this.bases.resolveLocal(distro);
+      if (!bases.has(distro)) bases.set(distro, this.bases.resolveLocal(distro));
+      const base = await bases.get(distro);
       if (!base) continue;
       refs.add(base.ref);
       const { ref } = this.toolchainTag(distro, python, base.id);

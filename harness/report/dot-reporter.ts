@@ -4,7 +4,7 @@
 import type { CellResult, RunResults, Verdict } from '../results/types.ts';
 import { resolveDiff, type ReportOptions } from './report-diff.ts';
 import type { Reporter } from './reporter.ts';
-import { cellLine, endOfRun, painter, type Paint } from './terminal-lines.ts';
+import { cellLine, endOfRun, type Paint, painter, useColor } from './terminal-lines.ts';
 
 export const DOTS: Record<Verdict, string> = { pass: '·', fail: 'F', flaky: '±', skip: '°' };
 const PER_LINE = 80;
@@ -24,7 +24,7 @@ export class DotReporter implements Reporter {
 
   constructor(private readonly options: DotOptions = {}) {
     this.stream = options.stream ?? process.stderr;
-    this.color = options.color ?? (Boolean(this.stream.isTTY) && !process.env.NO_COLOR);
+    this.color = useColor(this.stream, options.color);
     this.paint = painter(this.color);
   }
 

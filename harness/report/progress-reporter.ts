@@ -5,7 +5,7 @@
 import type { CellResult, EnvironmentInfo, RunResults, Verdict } from '../results/types.ts';
 import { resolveDiff, type ReportOptions } from './report-diff.ts';
 import type { PlannedRun, Reporter } from './reporter.ts';
-import { cellLine, clean, endOfRun, painter, plural, type Paint, type Tone } from './terminal-lines.ts';
+import { cellLine, clean, endOfRun, type Paint, painter, plural, type Tone, useColor } from './terminal-lines.ts';
 
 export interface ProgressOptions {
   stream?: NodeJS.WriteStream;
@@ -32,7 +32,7 @@ export class ProgressReporter implements Reporter {
   constructor(private readonly options: ProgressOptions = {}) {
     this.stream = options.stream ?? process.stderr;
     this.live = options.live ?? (Boolean(this.stream.isTTY) && !process.env.CI);
-    this.color = options.color ?? (Boolean(this.stream.isTTY) && !process.env.NO_COLOR);
+    this.color = useColor(this.stream, options.color);
     this.painter = painter(this.color);
   }
 

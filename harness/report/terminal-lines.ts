@@ -10,6 +10,11 @@ export type Paint = (tone: Tone, text: string) => string;
 
 const COLORS: Record<Tone, string> = { pass: '32', fail: '31', flaky: '33', skip: '90', dim: '2' };
 
+/** Colour on a terminal unless NO_COLOR is set (https://no-color.org), or as the caller says. */
+export function useColor(stream: NodeJS.WriteStream, requested?: boolean): boolean {
+  return requested ?? (Boolean(stream.isTTY) && !process.env.NO_COLOR);
+}
+
 export function painter(color: boolean): Paint {
   return (tone, text) => (color ? `\x1b[${COLORS[tone]}m${text}\x1b[0m` : text);
 }

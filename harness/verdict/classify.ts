@@ -85,8 +85,10 @@ export function classify(run: LoaderRun, watched: readonly string[]): Classifica
 /** What the output says when the trace could not: lazy binding, dlopen errors, tracebacks. */
 function classifyOutput(run: LoaderRun): Pick<Classification, 'outcome' | 'symbol' | 'reason'> | undefined {
   const text = `${run.stderr}\n${run.stdout}`;
+  // Split once: a loader may print megabytes.
+  const lines = text.split('\n');
   // ld.so kills a process whose lazily bound symbol is missing (exit 127).
-  const lookup = text.split('\n').find((l) => /symbol lookup error/.test(l) && undefinedSymbol(l));
+  const lookup = lines.find((l) => /symbol lookup error/.test(l) && undefinedSymbol(l));
   if (lookup) return { outcome: 'undefined-symbol', symbol: undefinedSymbol(lookup), reason: lookup.trim() };
   const musl = MUSL_RELOCATION.exec(text);
   if (musl) return { outcome: 'undefined-symbol', symbol: musl[1], reason: musl[0] };
@@ -96,10 +98,10 @@ function classifyOutput(run: LoaderRun): Pick<Classification, 'outcome' | 'symbo
     if (symbol) return { outcome: 'undefined-symbol', symbol, reason: line.error };
     return { outcome: 'dlopen-error', reason: `${line.stage}: ${line.error}` };
   }
-  const unopened = text.split('\n').find((l) => /cannot open shared object file/.test(l));
+  const unopened = lines.find((l) => /cannot open shared object file/.test(l));
   if (unopened) return { outcome: 'dlopen-error', reason: unopened.trim() };
   // A program that prints Python's error itself, where the trace saw nothing (Python run isolated).
-  const printed = text.split('\n').find((l) => undefinedSymbol(l) && !l.startsWith('@@dlmatrix '));
+  const printed = lines.find((l) => undefinedSymbol(l) && !l.startsWith('@@dlmatrix '));
   if (printed) return { outcome: 'undefined-symbol', symbol: undefinedSymbol(printed), reason: printed.trim() };
   const importError = PYTHON_IMPORT_ERROR.exec(text);
   if (importError) return { outcome: 'import-error', reason: importError[0].trim() };
