@@ -198,6 +198,7 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
           loaders: config.loaders,
           imports: config.imports,
           koffiMinimumNode: koffiMinimumNode(),
+          cellThreads: config.options.cellThreads,
         },
         stop,
       },

@@ -111,7 +111,7 @@ describe('parseMatrix: a valid file', () => {
       },
       { when: {}, outcomes: ['loaded', 'crash'], at: { file, line: 16, col: 5 } },
     ]);
-    expect(config.options).toEqual({ timeoutSeconds: 30, maxCells: 500, hostCaCertificates: false });
+    expect(config.options).toEqual({ timeoutSeconds: 30, maxCells: 500, cellThreads: 1, hostCaCertificates: false });
     expect(warnings).toEqual([]);
     // 4 distros x 2 pythons x 3 numpys x 3 loaders x 2 flags, minus 4 x 2 x 3 node/linked, plus 1.
     expect(matrixCombinations(config)).toHaveLength(144 - 24 + 1);
@@ -121,7 +121,7 @@ describe('parseMatrix: a valid file', () => {
     const { config } = parse(yaml(...BASE));
     expect(config.imports).toEqual(['numpy']);
     expect(config.expect).toEqual([]);
-    expect(config.options).toEqual({ timeoutSeconds: 60, maxCells: 4096, hostCaCertificates: 'auto' });
+    expect(config.options).toEqual({ timeoutSeconds: 60, maxCells: 4096, cellThreads: 1, hostCaCertificates: 'auto' });
     expect(DEFAULT_OPTIONS).toEqual(config.options);
   });
 
@@ -208,6 +208,13 @@ describe('parseMatrix: a valid file', () => {
     for (const [text, value] of [['auto', 'auto'], ['true', true], ['false', false]] as const) {
       const { config } = parse(yaml(...BASE, 'options:', `  host-ca-certificates: ${text}`));
       expect(config.options.hostCaCertificates).toBe(value);
+    }
+  });
+
+  it('gives each cell one BLAS/OpenMP thread unless cell-threads says otherwise', () => {
+    expect(parse(yaml(...BASE)).config.options.cellThreads).toBe(1);
+    for (const [text, value] of [['4', 4], ['default', 'default']] as const) {
+      expect(parse(yaml(...BASE, 'options:', `  cell-threads: ${text}`)).config.options.cellThreads).toBe(value);
     }
   });
 });
@@ -299,6 +306,7 @@ describe('parseMatrix: keys and types', () => {
         '  timeout: 60s',
         '  max-cells: 1.5',
         '  host-ca-certificates: maybe',
+        '  cell-threads: all',
       ),
     );
     expect(all.map((d) => [...pos(d), d.message])).toEqual([
@@ -307,6 +315,7 @@ describe('parseMatrix: keys and types', () => {
       [10, 12, '`timeout` must be a positive number of seconds, not string 60s'],
       [11, 14, '`max-cells` must be a positive whole number, not number 1.5'],
       [12, 25, '`host-ca-certificates` must be auto, true or false, not string maybe'],
+      [13, 17, '`cell-threads` must be a positive whole number or default, not string all'],
     ]);
     expect(all.every((d) => d.hint)).toBe(true);
   });

@@ -41,11 +41,12 @@ export const DEFAULT_OPTIONS: Readonly<MatrixOptions> = {
   timeoutSeconds: 60,
   maxCells: 4096,
   hostCaCertificates: 'auto',
+  cellThreads: 1,
 };
 
 const TOP_KEYS = ['fixture', 'imports', 'loaders', 'matrix', 'expect', 'options'];
 const RULE_KEYS = ['when', 'outcome'];
-const OPTION_KEYS = ['timeout', 'max-cells', 'host-ca-certificates', 'cache-registry'];
+const OPTION_KEYS = ['timeout', 'max-cells', 'host-ca-certificates', 'cache-registry', 'cell-threads'];
 /** A Docker repository name: [host[:port]/]path, lower case. */
 const REPOSITORY = /^([a-z0-9.-]+(:\d+)?\/)?[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
 const MATRIX_LISTS = ['exclude', 'include'];
@@ -259,6 +260,19 @@ class MatrixReader {
           v ?? ca,
           `\`host-ca-certificates\` must be auto, true or false, not ${kindOf(v)}`,
           'auto copies the host CA bundle into images only when SSL_CERT_FILE is set',
+        );
+      }
+    }
+    const threads = pairs.get('cell-threads');
+    if (threads) {
+      const v = this.r.value(threads);
+      if (isScalar(v) && v.value === 'default') options.cellThreads = 'default';
+      else if (isScalar(v) && typeof v.value === 'number' && Number.isInteger(v.value) && v.value > 0) options.cellThreads = v.value;
+      else {
+        this.r.error(
+          v ?? threads,
+          `\`cell-threads\` must be a positive whole number or default, not ${kindOf(v)}`,
+          'e.g. `cell-threads: 1` (the default: cells run side by side, so one BLAS thread each) or `cell-threads: default` (the libraries choose)',
         );
       }
     }

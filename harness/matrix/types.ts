@@ -37,6 +37,11 @@ export interface MatrixOptions {
   hostCaCertificates: boolean | 'auto';
   /** A registry repository images are pulled from before building and pushed to after. */
   cacheRegistry?: string;
+  /**
+   * Threads each cell's BLAS/OpenMP pools may start (OPENBLAS_NUM_THREADS, OMP_NUM_THREADS), or
+   * 'default' to leave the libraries their own choice (one thread per core, in every cell).
+   */
+  cellThreads: number | 'default';
 }
 
 /** How the built-in loaders call the library's entry point. */

@@ -17,6 +17,20 @@ export interface InvocationContext {
   imports: string[];
   /** koffi's minimum Node.js major version: older makes the node cells `skipped`. */
   koffiMinimumNode: number;
+  /** options.cell-threads: the BLAS/OpenMP thread pools' size in each cell's process. */
+  cellThreads: number | 'default';
+}
+
+/**
+ * Cells run side by side, one per core or more; a NumPy wheel's OpenBLAS would start a thread per
+ * core in every one of them, and those threads spin: measured, 60 to 75 ms of CPU per import on
+ * top of about 100, for nothing a cell checks. Like joblib's workers, each cell gets a pool of its
+ * own size instead. OpenBLAS reads OPENBLAS_NUM_THREADS first; OpenMP libraries (and OpenBLAS built
+ * with OpenMP) read OMP_NUM_THREADS. A host program's own `env` overrides these.
+ */
+export function threadLimitEnv(cellThreads: number | 'default'): Record<string, string> {
+  if (cellThreads === 'default') return {};
+  return { OPENBLAS_NUM_THREADS: String(cellThreads), OMP_NUM_THREADS: String(cellThreads) };
 }
 
 export type Invocation = { request: Pick<RunnerRequest, 'argv' | 'cwd' | 'env'>; command: string[] } | { skip: string };
@@ -40,7 +54,7 @@ export function invocation(cell: PlannedCell, facts: EnvironmentFacts, context: 
   const modules = context.imports.join(',');
   const variantBin = `/opt/dlmatrix/variants/${variant}/bin`;
   const finish = (argv: string[], extraEnv: Record<string, string> = {}): Invocation => {
-    const allEnv = { ...extraEnv, ...env };
+    const allEnv = { ...threadLimitEnv(context.cellThreads), ...extraEnv, ...env };
     const command = ['env', '-C', cwd, ...Object.entries(allEnv).map(([k, v]) => `${k}=${v}`), ...argv];
     return { request: { argv, cwd, env: allEnv }, command };
   };

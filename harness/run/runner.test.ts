@@ -61,6 +61,14 @@ describe('cell runner (real python3)', () => {
     expect(Date.now() - began).toBeLessThan(10_000);
   });
 
+  it('ends a program that obeys SIGTERM at the timeout with SIGTERM, and one that finishes in time is not timed out', async () => {
+    const slow = await runOne(['sleep', '30'], { timeout: 0.5, killGrace: 5 });
+    expect(slow).toMatchObject({ timedOut: true, signal: 'SIGTERM' });
+    expect(slow.durationMs).toBeLessThan(5_000);
+    const quick = await runOne(['sh', '-c', 'sleep 0.2; echo done'], { timeout: 0.5, killGrace: 5 });
+    expect(quick).toMatchObject({ timedOut: false, exitCode: 0, stdout: 'done\n' });
+  });
+
   it('keeps the head and the tail of a flood, so a result line printed last survives', async () => {
     const result = await runOne(['python3', '-c', 'import sys; sys.stdout.write("x" * 3000000 + "\\nRESULT\\n")'], { maxOutput: 100_000 });
     expect(result.stdout.length).toBeLessThan(101_000);

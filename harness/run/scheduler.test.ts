@@ -149,6 +149,7 @@ const context = (loaders: Record<string, CustomLoader> = {}): InvocationContext 
   loaders,
   imports: ['numpy'],
   koffiMinimumNode: 16,
+  cellThreads: 1,
 });
 
 const settings = (overrides: Partial<RunSettings> = {}): RunSettings => ({
@@ -219,7 +220,7 @@ describe('runPlan', () => {
     const outcome = await runPlan(plan, { client: engine, images: images(), reporter: { name: 'none' } }, settings());
     expect(outcome.cells.map((c) => c.outcome)).toEqual(['loaded', 'loaded']);
     const [preload, promote] = engine.requests;
-    expect(preload.env).toEqual({ LD_PRELOAD: FACTS.libpython });
+    expect(preload.env).toEqual({ OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', LD_PRELOAD: FACTS.libpython });
     expect(promote.argv[1]).toBe(PROMOTED);
     expect(promote.cwd).toBe(FACTS.project_promote);
   });
@@ -232,7 +233,21 @@ describe('runPlan', () => {
     const outcome = await runPlan(plan, { client: engine, images: images(), reporter: { name: 'none' } }, settings({ context: { ...context({ myhost: host }), entry: 'pytest', entryKind: 'void' } }));
     expect(engine.requests[0]).toMatchObject({ argv: ['./myhost', LIBRARY, 'pytest'], cwd: FACTS.project_plain, env: { LD_LIBRARY_PATH: 'target/release' } });
     expect(outcome.cells[0]).toMatchObject({ outcome: 'undefined-symbol', verdict: 'pass' });
-    expect(outcome.cells[0].command).toEqual(['env', '-C', FACTS.project_plain, 'LD_LIBRARY_PATH=target/release', './myhost', LIBRARY, 'pytest']);
+    expect(outcome.cells[0].command).toEqual([
+      'env', '-C', FACTS.project_plain, 'OPENBLAS_NUM_THREADS=1', 'OMP_NUM_THREADS=1', 'LD_LIBRARY_PATH=target/release', './myhost', LIBRARY, 'pytest',
+    ]);
+  });
+
+  it("sizes each cell's BLAS/OpenMP thread pools by cell-threads; a host program's own env wins, and `default` sets nothing", async () => {
+    const host: CustomLoader = { name: 'myhost', run: ['./myhost', '{library}'], env: { OMP_NUM_THREADS: '4' }, usesFlags: false, at: { file: 'm', line: 1, col: 1 } };
+    const plan = () => planFromCells([cell('bookworm', 'c', 'RTLD_GLOBAL|RTLD_NOW', ['loaded']), cell('bookworm', 'myhost', 'own', ['loaded'])]);
+    const run = async (cellThreads: number | 'default') => {
+      const engine = new FakeEngine();
+      await runPlan(plan(), { client: engine, images: images(), reporter: { name: 'none' } }, settings({ jobs: 1, context: { ...context({ myhost: host }), cellThreads } }));
+      return engine.requests.map((r) => r.env);
+    };
+    expect(await run(2)).toEqual([{ OPENBLAS_NUM_THREADS: '2', OMP_NUM_THREADS: '2' }, { OPENBLAS_NUM_THREADS: '2', OMP_NUM_THREADS: '4' }]);
+    expect(await run('default')).toEqual([{}, { OMP_NUM_THREADS: '4' }]);
   });
 
   it('marks the cells of an environment that failed to build build-error, headed by the telling line, and still runs the others', async () => {
