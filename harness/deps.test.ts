@@ -37,7 +37,7 @@ const LAYERS: Record<string, { only?: string[]; never?: string[] }> = {
   'test-support': { only: ['plan/cell-id.ts', 'results/'] },
 };
 // Only this file talks to the Docker engine through dockerode; everything else goes through the
-// ContainerClient interface.
+// interfaces of docker/container-client.ts (Engine, ImageStore, Containers).
 const DOCKERODE = { file: 'docker/dockerode-client.ts', section: 'dockerode-client.ts' };
 
 type Section = '*' | 'tests' | { file: string };

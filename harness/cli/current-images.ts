@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ContainerClient, ImageSummary } from '../docker/container-client.ts';
+import type { Containers, ImageStore, ImageSummary } from '../docker/container-client.ts';
 import { ImageBuilder } from '../docker/images.ts';
 import { LABELS } from '../docker/labels.ts';
 import type { MatrixConfig } from '../matrix/types.ts';
@@ -21,7 +21,7 @@ export interface ImageInventory {
   project: ImageSummary[];
 }
 
-export async function imageInventory(client: ContainerClient, config: MatrixConfig | undefined, full: Plan | undefined, noHostCa = false): Promise<ImageInventory> {
+export async function imageInventory(client: ImageStore & Containers, config: MatrixConfig | undefined, full: Plan | undefined, noHostCa = false): Promise<ImageInventory> {
   const all = await client.listImages({ [LABELS.managed]: 'true' });
   if (!config || !full) return { all, current: [], project: [] };
   const workDir = mkdtempSync(join(tmpdir(), 'dlmatrix-inventory-'));

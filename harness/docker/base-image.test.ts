@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BaseImageResolver, bootstrappedImage } from './base-image.ts';
-import type { ContainerClient, ImageInfo } from './container-client.ts';
+import type { ImageInfo, ImageStore } from './container-client.ts';
 
 class Engine {
   images = new Map<string, ImageInfo>();
@@ -26,7 +26,7 @@ class Engine {
       this.imports.push({ ref, labels });
       this.images.set(ref, { id: `sha256:imported-${ref}`, labels });
     },
-  } as unknown as ContainerClient;
+  } as unknown as ImageStore;
 }
 
 const noBootstrap = async () => {

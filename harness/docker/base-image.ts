@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ContainerClient } from './container-client.ts';
+import type { ImageStore } from './container-client.ts';
 import { findDebianMirror } from './apt-mirror.ts';
 import { LABELS } from './labels.ts';
 import type { RegistryCache } from './registry-cache.ts';
@@ -32,7 +32,7 @@ export class BaseImageResolver {
   private readonly pending = new Map<string, Promise<BaseImage>>();
 
   constructor(
-    private readonly client: ContainerClient,
+    private readonly client: ImageStore,
     private readonly log: (line: string) => void,
     /** Shared with image builds: a bootstrap is as heavy as a build. */
     private readonly limit: Limiter = (fn) => fn(),

@@ -1,5 +1,6 @@
-// The only view of the container engine the rest of dlmatrix has. dockerode-client.ts implements
-// it over dockerode; tests swap in doubles. Keep it small: add a method only when a stage needs it.
+// The only view of the container engine the rest of dlmatrix has, in three parts (the engine, its
+// images, its containers) so that each stage names what it uses. dockerode-client.ts implements
+// them over dockerode; tests swap in doubles. Keep it small: add a method only when a stage needs it.
 import type { Readable, Writable } from 'node:stream';
 
 export type Labels = Record<string, string>;
@@ -66,10 +67,15 @@ export interface ContainerInfo {
   state: string;
 }
 
-export interface ContainerClient {
+/** The engine itself: is it there, which one. */
+export interface Engine {
   /** Throws EngineUnavailableError when no engine answers. */
   ping(): Promise<void>;
   engineVersion(): Promise<string>;
+}
+
+/** The engine's images: build, name, move between machines, measure. */
+export interface ImageStore {
   inspectImage(ref: string): Promise<ImageInfo | undefined>;
   pullImage(ref: string): Promise<void>;
   /** Imports a root filesystem tarball as an image (what `docker import` does). */
@@ -93,6 +99,10 @@ export interface ContainerClient {
   imagesDiskUsage(): Promise<number>;
   /** Builds with BuildKit; streams log lines to onLine; rejects with BuildFailedError on failure. */
   buildImage(request: BuildRequest, onLine: (line: string) => void): Promise<void>;
+}
+
+/** The engine's containers: the life of the one each environment's cells run in. */
+export interface Containers {
   /** Creates (does not start) a container that the engine removes once it stops; returns its id. */
   createContainer(spec: ContainerSpec): Promise<string>;
   /** The regular files under `dir` in a container (started or not), by path relative to `dir`. */
@@ -103,6 +113,9 @@ export interface ContainerClient {
   /** Containers (running or not) carrying all the given labels. */
   listContainers(labels: Labels): Promise<ContainerInfo[]>;
 }
+
+/** All of it; each stage asks only for the parts it uses. */
+export interface ContainerClient extends Engine, ImageStore, Containers {}
 
 export class EngineUnavailableError extends Error {}
 

@@ -14,7 +14,7 @@ import {
   type PreparedContext,
   type ProjectBuild,
 } from './build-context.ts';
-import { BuildFailedError, type ContainerClient } from './container-client.ts';
+import { BuildFailedError, type Containers, type ImageStore } from './container-client.ts';
 import { LABELS } from './labels.ts';
 import type { RegistryCache } from './registry-cache.ts';
 
@@ -101,7 +101,7 @@ export class ImageBuilder {
   private readonly buildLimit: Limiter;
 
   constructor(
-    private readonly client: ContainerClient,
+    private readonly client: ImageStore & Containers,
     private readonly options: ImageBuilderOptions,
     bases?: BaseImageResolver,
   ) {

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ContainerClient } from './container-client.ts';
+import type { ImageStore } from './container-client.ts';
 import { registryAuth, registryHost, RegistryCache } from './registry-cache.ts';
 
 function engine(inRegistry: string[] = [], failing?: string) {
@@ -21,7 +21,7 @@ function engine(inRegistry: string[] = [], failing?: string) {
       if (failing) throw new Error(failing);
     },
     registryHasImage: async (ref: string) => inRegistry.includes(ref),
-  } as unknown as ContainerClient;
+  } as unknown as ImageStore;
   return { client, calls };
 }
 

@@ -5,14 +5,14 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { ContainerClient, RegistryAuth } from './container-client.ts';
+import type { ImageStore, RegistryAuth } from './container-client.ts';
 
 export class RegistryCache {
   private unreachable?: string;
   private readonly auth?: RegistryAuth;
 
   constructor(
-    private readonly client: ContainerClient,
+    private readonly client: ImageStore,
     /** e.g. localhost:5000/dlmatrix or ghcr.io/me/dlmatrix-cache */
     readonly repository: string,
     private readonly log: (line: string) => void,

@@ -2,7 +2,7 @@
 // (docker/runtime/runner.py) attached on stdin/stdout: cells are requests to it, not `docker
 // exec`s. Because the engine closes that stdin when the harness goes away, by any means (kill -9
 // included), the runner exits and the container, created with AutoRemove, disappears with it.
-import type { ContainerClient, Labels } from '../docker/container-client.ts';
+import type { Containers, Labels } from '../docker/container-client.ts';
 import { FACTS_DIR, parseFacts, type EnvironmentFacts } from './environment-facts.ts';
 import { RunnerChannel } from './runner-channel.ts';
 import type { RunnerError, RunnerRequest, RunnerResult } from './runner-protocol.ts';
@@ -11,7 +11,7 @@ const READY_TIMEOUT_MS = 60_000;
 
 export class EnvironmentSession {
   private constructor(
-    private readonly client: ContainerClient,
+    private readonly client: Containers,
     readonly containerId: string,
     readonly facts: EnvironmentFacts,
     private readonly channel: RunnerChannel | undefined,
@@ -21,7 +21,7 @@ export class EnvironmentSession {
    * Creates the container and reads the image's facts before starting anything: an environment
    * that cannot exist (facts/skip) never starts a process, and its container is removed at once.
    */
-  static async open(client: ContainerClient, image: string, labels: Labels, onDiagnostic?: (line: string) => void): Promise<EnvironmentSession> {
+  static async open(client: Containers, image: string, labels: Labels, onDiagnostic?: (line: string) => void): Promise<EnvironmentSession> {
     const id = await client.createContainer({ image, labels, stdinOnce: true });
     try {
       const facts = parseFacts(await client.readFiles(id, FACTS_DIR));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ContainerClient, ContainerInfo } from '../docker/container-client.ts';
+import type { ContainerInfo, Containers } from '../docker/container-client.ts';
 import { reapDeadRuns } from './reaper.ts';
 
 function engine(containers: ContainerInfo[]) {
@@ -7,7 +7,7 @@ function engine(containers: ContainerInfo[]) {
   const client = {
     listContainers: async () => containers,
     removeContainer: async (id: string) => void removed.push(id),
-  } as unknown as ContainerClient;
+  } as unknown as Containers;
   return { client, removed };
 }
 

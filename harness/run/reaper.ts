@@ -3,7 +3,7 @@
 // from an older dlmatrix that idled in `sleep`. At start, a run removes those of dead runs on
 // this engine: the owner label says which harness (host:pid) made them, and a live one's, a
 // concurrent run's, are left alone.
-import type { ContainerClient } from '../docker/container-client.ts';
+import type { Containers } from '../docker/container-client.ts';
 import { LABELS } from '../docker/labels.ts';
 
 export interface Owner {
@@ -14,7 +14,7 @@ export interface Owner {
 export const ownerLabel = (owner: Owner) => `${owner.host}:${owner.pid}`;
 
 /** Removes the dlmatrix containers whose harness is gone; returns their ids. */
-export async function reapDeadRuns(client: ContainerClient, self: Owner, alive: (pid: number) => boolean = processAlive): Promise<string[]> {
+export async function reapDeadRuns(client: Containers, self: Owner, alive: (pid: number) => boolean = processAlive): Promise<string[]> {
   const removed: string[] = [];
   for (const container of await client.listContainers({ [LABELS.managed]: 'true' })) {
     if (!isOrphan(container.labels[LABELS.owner], self, alive)) continue;

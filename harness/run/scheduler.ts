@@ -5,7 +5,7 @@
 // the engine going away. Every planned cell ends with a result, and no reporter event comes after
 // runPlan returns.
 import pLimit from 'p-limit';
-import { BuildFailedError, type ContainerClient } from '../docker/container-client.ts';
+import { BuildFailedError, type Containers, type Engine } from '../docker/container-client.ts';
 import { EnvironmentSkipped, type BuiltImage } from '../docker/images.ts';
 import { LABELS } from '../docker/labels.ts';
 import type { PlannedEnvironment, Plan } from '../plan/plan.ts';
@@ -46,7 +46,7 @@ const ENGINE_CHECK_MS = 5000;
 
 export async function runPlan(
   plan: Plan,
-  deps: { client: ContainerClient; images: ImageProvider; reporter: Reporter },
+  deps: { client: Engine & Containers; images: ImageProvider; reporter: Reporter },
   settings: RunSettings,
 ): Promise<RunOutcome> {
   const { client, reporter } = deps;
