@@ -2,20 +2,34 @@
 // Every RTLD_LOCAL cell without a fix must be undefined-symbol, every cell with a fix (preload,
 // promote) and every RTLD_GLOBAL and linked cell loaded; `oldest` and `latest` resolve to real
 // NumPy releases, so (almost) no cell is a dead, skipped one.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HARNESS_ROOT } from '../docker/build-context.ts';
+import type { RunResults } from '../results/types.ts';
 import { readResults, runCli } from '../test-support/run-cli.ts';
 
+/** `pip download` of a NumPy requirement in an environment's image, by its own pip and Python. */
+function pipDownload(image: string, requirement: string): { ok: boolean; version?: string; output: string } {
+  const script =
+    'py=$(cat /opt/dlmatrix/facts/python_path); d=$(mktemp -d); ' +
+    `"$py" -m pip download --no-deps --only-binary=:all: --no-cache-dir --disable-pip-version-check -q -d "$d" '${requirement}' 2>&1 && ls "$d"`;
+  const run = spawnSync('docker', ['run', '--rm', '--entrypoint', 'sh', image, '-c', script], { encoding: 'utf8' });
+  const version = /^numpy-([^-]+)-.*\.whl$/m.exec(run.stdout)?.[1];
+  return { ok: run.status === 0, version, output: `${run.stdout}${run.stderr}`.slice(-2000) };
+}
+
 describe('the default matrix.yaml (real Docker)', () => {
+  let results: RunResults | undefined;
+
   it('exits 0 with the verdicts the README promises', async () => {
     const out = mkdtempSync(join(tmpdir(), 'dlmatrix-default-'));
     const result = await runCli(['run', '--out', out], { cwd: HARNESS_ROOT });
     expect(result.code, result.stderr.slice(-4000)).toBe(0);
 
-    const results = readResults(out);
+    results = readResults(out);
     expect(results.cells.length).toBeGreaterThan(400);
     const skipped = results.cells.filter((cell) => cell.outcome === 'skipped');
     for (const cell of skipped) expect(cell.reason, cell.id).toBeTruthy();
@@ -31,7 +45,7 @@ describe('the default matrix.yaml (real Docker)', () => {
     }
     // `oldest` and `latest` are releases, and not the same one.
     for (const distro of ['bullseye', 'bookworm', 'trixie', 'forky']) {
-      const version = (numpy: string) => results.environments.find((e) => e.distro === distro && e.numpy === numpy)?.resolved.numpy;
+      const version = (numpy: string) => results!.environments.find((e) => e.distro === distro && e.numpy === numpy)?.resolved.numpy;
       expect(version('oldest'), distro).toMatch(/^\d+\.\d+\.\d+$/);
       expect(version('latest'), distro).toMatch(/^\d+\.\d+\.\d+$/);
       expect(version('oldest'), distro).not.toBe(version('latest'));
@@ -40,5 +54,20 @@ describe('the default matrix.yaml (real Docker)', () => {
     const texts = results.findings.statements.map((s) => s.text);
     expect(texts.some((t) => /mitigation preload turns every undefined-symbol cell into loaded/.test(t))).toBe(true);
     expect(texts.some((t) => /mitigation promote turns every undefined-symbol cell into loaded/.test(t))).toBe(true);
+  });
+
+  it("agrees with pip itself: `latest` is what pip picks for the environment's Python, `oldest` has no older installable wheel", () => {
+    expect(results, 'the run above').toBeDefined();
+    for (const environment of results!.environments.filter((e) => e.numpy === 'latest' || e.numpy === 'oldest')) {
+      const resolved = environment.resolved.numpy!;
+      if (environment.numpy === 'latest') {
+        const newest = pipDownload(environment.image!, 'numpy');
+        expect(newest.version, `${environment.key}: ${newest.output}`).toBe(resolved);
+      } else {
+        const older = pipDownload(environment.image!, `numpy<${resolved}`);
+        expect(older.ok, `${environment.key}: pip found an older wheel than ${resolved}: ${older.version}`).toBe(false);
+        expect(older.output, environment.key).toMatch(/No matching distribution|Could not find a version/);
+      }
+    }
   });
 });
