@@ -1,10 +1,15 @@
 // A project's files on the Python package index, through the Simple API in its JSON form
-// (PEP 691), as pip reads it: PIP_INDEX_URL when set, else PyPI. Cached on disk, because a matrix
-// asks about NumPy once per environment and the answer changes at most with a release: a cached
-// copy is used for a day (or until --refresh), and a stale one when the index cannot be reached.
+// (PEP 691), as pip reads it: PIP_INDEX_URL when set, else PyPI, through pip's proxy variables
+// (proxy-fetch.ts). Cached on disk, because a matrix asks about NumPy once per environment and
+// the answer changes at most with a release: a cached copy is used for a day (or until
+// --refresh), and a stale one when the index cannot be reached.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { proxyAwareFetch } from './proxy-fetch.ts';
+
+/** A GET as fetch() does it (proxyAwareFetch by default; tests pass their own). */
+export type Fetcher = (url: string, init: { headers: Record<string, string>; signal: AbortSignal }) => Promise<Response>;
 
 export interface IndexFile {
   filename: string;
@@ -27,7 +32,7 @@ export interface IndexOptions {
   /** Read the index even if a fresh copy is cached. */
   refresh?: boolean;
   maxAgeMs?: number;
-  fetch?: typeof fetch;
+  fetch?: Fetcher;
   now?: () => number;
 }
 
@@ -48,7 +53,7 @@ export async function projectIndex(project: string, options: IndexOptions = {}):
   const fresh = cached && now() - Date.parse(cached.fetchedAt) < (options.maxAgeMs ?? DAY_MS);
   if (cached && fresh && !options.refresh) return cached;
   try {
-    const index = await fetchIndex(project, indexUrl, options.fetch ?? fetch, now);
+    const index = await fetchIndex(project, indexUrl, options.fetch ?? ((url, init) => proxyAwareFetch(url, init)), now);
     writeCache(cacheFile, index);
     return index;
   } catch (error) {
@@ -57,7 +62,7 @@ export async function projectIndex(project: string, options: IndexOptions = {}):
   }
 }
 
-async function fetchIndex(project: string, indexUrl: string, fetchFn: typeof fetch, now: () => number): Promise<ProjectIndex> {
+async function fetchIndex(project: string, indexUrl: string, fetchFn: Fetcher, now: () => number): Promise<ProjectIndex> {
   const url = `${indexUrl}/${project}/`;
   const response = await fetchFn(url, {
     headers: { Accept: 'application/vnd.pypi.simple.v1+json, text/html;q=0.1' },
