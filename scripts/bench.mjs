@@ -56,8 +56,19 @@ function timedRun(label, config, extra = []) {
   return { seconds, results };
 }
 
-/** The engine's API on its Unix socket (DOCKER_HOST=unix://… honoured). */
-function api(path, method = 'GET') {
+/** The engine's API on its Unix socket (DOCKER_HOST=unix://… honoured); retried when the engine drops the connection. */
+async function api(path, method = 'GET', attempts = 4) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await apiOnce(path, method);
+    } catch (error) {
+      if (attempt >= attempts || !['EPIPE', 'ECONNRESET'].includes(error.code)) throw error;
+      await new Promise((r) => setTimeout(r, 1000 * attempt));
+    }
+  }
+}
+
+function apiOnce(path, method) {
   const socketPath = (process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock').replace(/^unix:\/\//, '');
   return new Promise((resolve, reject) => {
     const req = request({ socketPath, path, method }, (res) => {
