@@ -1,6 +1,6 @@
 # One image per (distro, python, numpy), built with BuildKit in two stages:
 #   project: the library under test, its fixed variant and the host programs, built in the
-#            toolchain image; cargo's registry and target folders live in cache mounts, so a
+#            toolchain image; cargo's home (registry) and target folders live in cache mounts, so a
 #            one-line change recompiles one crate, not PyO3.
 #   runtime: the distro with only what running needs (Python and its shared libpython, NumPy,
 #            Node.js), the built outputs and the cell runner. Cells run in it; no compiler ships.
@@ -13,7 +13,10 @@ ARG CACHE_KEY
 COPY loaders/linked/ /opt/dlmatrix/src/linked/
 COPY scripts/build-project.sh scripts/build-project.py project.json /opt/dlmatrix/src/
 COPY project/ /opt/dlmatrix/src/project/
-RUN --mount=type=cache,id=dlmatrix-cargo-registry,target=/root/.cargo/registry \
+# All of CARGO_HOME in the cache mount, not only registry/: cargo's package-cache lock lives in
+# CARGO_HOME, and only a shared lock keeps concurrent builds of a cold cache from unpacking the
+# same crate at once ("failed to unpack package ... File exists", seen with 4 distros at once).
+RUN --mount=type=cache,id=dlmatrix-cargo-home,target=/root/.cargo \
     --mount=type=cache,id=dlmatrix-cargo-target,target=/opt/dlmatrix/cache \
     sh /opt/dlmatrix/src/build-project.sh "$CACHE_KEY"
 
