@@ -48,13 +48,14 @@ export async function proxyAwareFetch(
   const url = new URL(input);
   const proxy = proxyFor(url, env);
   if (!proxy) return fetch(url, init);
+  const proxyHost = proxy.hostname.replace(/^\[|\]$/g, ''); // an IPv6 literal without its brackets
   const proxyAuth = proxy.username ? `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}` : undefined;
   const headers = { ...init.headers, ...(url.protocol === 'http:' && proxyAuth && { 'Proxy-Authorization': proxyAuth }) };
   const response = await new Promise<IncomingMessage>((resolve, reject) => {
     const request =
       url.protocol === 'https:'
-        ? httpsRequest(url, { headers, signal: init.signal, createConnection: (_options, ready) => void tunnel(proxy, url, { auth: proxyAuth, ca, signal: init.signal }, ready) })
-        : httpRequest({ host: proxy.hostname, port: proxy.port || 80, path: url.href, headers: { ...headers, Host: url.host }, signal: init.signal });
+        ? httpsRequest(url, { headers, signal: init.signal, createConnection: (_options, ready) => void tunnel(proxy, proxyHost, url, { auth: proxyAuth, ca, signal: init.signal }, ready) })
+        : httpRequest({ host: proxyHost, port: proxy.port || 80, path: url.href, headers: { ...headers, Host: url.host }, signal: init.signal });
     request.on('response', resolve).on('error', reject).end();
   });
   const chunks: Buffer[] = [];
@@ -67,13 +68,14 @@ export async function proxyAwareFetch(
 /** A TLS socket to `target` through the proxy's CONNECT method. */
 function tunnel(
   proxy: URL,
+  proxyHost: string,
   target: URL,
   { auth, ca, signal }: { auth?: string; ca?: string; signal?: AbortSignal },
   ready: (error: Error | null, socket: Socket) => void,
 ): void {
   const authority = `${target.hostname}:${target.port || 443}`;
   const connect = httpRequest({
-    host: proxy.hostname,
+    host: proxyHost,
     port: proxy.port || 80,
     method: 'CONNECT',
     path: authority,
@@ -88,6 +90,7 @@ function tunnel(
     }
     ready(null, tlsConnect({ socket, servername: target.hostname, ...(ca && { ca }) }));
   });
-  connect.on('error', (error) => ready(new Error(`cannot reach the proxy ${proxy.host}: ${error.message}`), undefined as unknown as Socket));
+  // No socket to hand over on failure: ClientRequest only looks at the error then.
+  connect.on('error', (error) => ready(new Error(`cannot reach the proxy ${proxy.host}: ${error.message}`), undefined as never));
   connect.end();
 }
