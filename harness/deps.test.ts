@@ -24,7 +24,8 @@ const show = (path: string) => relative(dirname(HARNESS), path).split(sep).join(
 const LAYERS: Record<string, { only?: string[]; never?: string[] }> = {
   matrix: { only: ['results/types.ts'] },
   plan: { only: ['matrix/', 'verdict/expectations.ts', 'results/types.ts'] },
-  docker: { never: ['run/', 'report/', 'plan/', 'cli/'] },
+  // The images stage builds what the plan decided (ProjectBuildPlan), nothing else of it.
+  docker: { only: ['plan/project-build.ts'] },
   run: {
     only: ['docker/container-client.ts', 'docker/labels.ts', 'docker/images.ts', 'matrix/flags.ts', 'matrix/types.ts', 'plan/', 'verdict/', 'results/', 'report/reporter.ts'],
   },

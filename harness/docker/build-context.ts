@@ -5,28 +5,13 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
+import type { ProjectBuildPlan } from '../plan/project-build.ts';
 import { projectSource } from './project-source.ts';
 
 /** Root of the dlmatrix installation (holds docker/ and fixtures/). */
 export const HARNESS_ROOT = join(import.meta.dirname, '..', '..');
 const DOCKER = join(HARNESS_ROOT, 'docker');
 const LOADERS = join(HARNESS_ROOT, 'fixtures', 'loaders');
-
-/** How the project is built in each toolchain image (docker/scripts/build-project.py reads it). */
-export interface ProjectBuild {
-  /** The project folder on the host. */
-  dir: string;
-  build: string;
-  library?: string;
-  entry: string;
-  entryKind: 'probe' | 'void' | 'int';
-  /** plain: as it is; promote: the build command with `--features FEATURE`. */
-  variants: Array<{ name: 'plain' | 'promote'; features?: string }>;
-  /** Built-in loaders to link against the library (the `linked` flags). */
-  linked: Array<'c' | 'rust'>;
-  /** The user's host programs, built in the project copy after the library. */
-  loaders: Array<{ name: string; build?: string }>;
-}
 
 export interface PreparedContext {
   dir: string;
@@ -64,7 +49,7 @@ export function prepareToolchainContext(dir: string, caBundle: string | undefine
 }
 
 /** Environment stage: the project and how to build it, the runtime, the runner, the node loader. */
-export function prepareEnvironmentContext(dir: string, project: ProjectBuild, caBundle: string | undefined): PreparedContext {
+export function prepareEnvironmentContext(dir: string, project: ProjectBuildPlan, caBundle: string | undefined): PreparedContext {
   copyFiles(DOCKER, dir, ['environment.Dockerfile', 'runtime']);
   const scripts = ['common.sh', 'install-runtime.sh', 'install-numpy.sh', 'build-project.sh', 'build-project.py'];
   copyFiles(join(DOCKER, 'scripts'), join(dir, 'scripts'), scripts);

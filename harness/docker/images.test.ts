@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BaseImageResolver } from './base-image.ts';
-import type { ProjectBuild } from './build-context.ts';
+import type { ProjectBuildPlan } from '../plan/project-build.ts';
 import { BuildFailedError, type BuildRequest, type ContainerClient, type ImageInfo } from './container-client.ts';
 import { EnvironmentSkipped, ImageBuilder, type NumpyResolver } from './images.ts';
 
-function project(source: string): ProjectBuild {
+function project(source: string): ProjectBuildPlan {
   const dir = mkdtempSync(join(tmpdir(), 'fixture-'));
   mkdirSync(join(dir, 'src'));
   writeFileSync(join(dir, 'Cargo.toml'), '[package]\nname = "f"\n');
@@ -45,7 +45,7 @@ class Engine {
 
 const bases = { resolve: async (suite: string) => ({ ref: `debian:${suite}-slim`, id: `sha256:base-${suite}`, source: 'local' }) } as unknown as BaseImageResolver;
 
-function builder(engine: Engine, build: ProjectBuild, numpy?: NumpyResolver) {
+function builder(engine: Engine, build: ProjectBuildPlan, numpy?: NumpyResolver) {
   const workDir = mkdtempSync(join(tmpdir(), 'work-'));
   return new ImageBuilder(engine.client, { project: build, numpy, workDir, logDir: join(workDir, 'logs'), buildJobs: 2, log: () => {} }, bases);
 }

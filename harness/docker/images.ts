@@ -12,9 +12,9 @@ import {
   prepareEnvironmentContext,
   prepareToolchainContext,
   type PreparedContext,
-  type ProjectBuild,
 } from './build-context.ts';
 import { BuildFailedError, type Containers, type ImageStore } from './container-client.ts';
+import type { ProjectBuildPlan } from '../plan/project-build.ts';
 import { LABELS } from './labels.ts';
 import type { RegistryCache } from './registry-cache.ts';
 
@@ -35,7 +35,7 @@ export class EnvironmentSkipped extends Error {
 }
 
 export interface ImageBuilderOptions {
-  project: ProjectBuild;
+  project: ProjectBuildPlan;
   /** Resolves the `numpy` axis for environments that install NumPy from PyPI. */
   numpy?: NumpyResolver;
   /** Labels for the containers it creates (to read an image's facts), e.g. the run's owner. */

@@ -5,14 +5,19 @@
 import type { MatrixConfig } from '../matrix/types.ts';
 import type { Plan } from './plan.ts';
 
+/** How the project is built in each toolchain image (docker/scripts/build-project.py reads it). */
 export interface ProjectBuildPlan {
+  /** The project folder on the host. */
   dir: string;
   build: string;
   library?: string;
   entry: string;
   entryKind: 'probe' | 'void' | 'int';
+  /** plain: as it is; promote: the build command with `--features FEATURE`. */
   variants: Array<{ name: 'plain' | 'promote'; features?: string }>;
+  /** Built-in loaders to link against the library (the `linked` flags). */
   linked: Array<'c' | 'rust'>;
+  /** The user's host programs, built in the project copy after the library. */
   loaders: Array<{ name: string; build?: string }>;
 }
 
