@@ -112,7 +112,8 @@ async function removeEverythingDlmatrixMade() {
 /** A shell loop starting a loader `runs` times (RTLD_GLOBAL|RTLD_NOW, import numpy); prints µs per start. */
 const floorLoop = (runs, loader = '/opt/dlmatrix/bin/loader-c', envPrefix = '') =>
   `lib=$(cat /opt/dlmatrix/facts/library_plain); s=$(date +%s%N); i=0; while [ $i -lt ${runs} ]; do ${envPrefix}${loader} "$lib" "RTLD_GLOBAL|RTLD_NOW" dlmatrix_probe probe numpy >/dev/null 2>&1; i=$((i+1)); done; e=$(date +%s%N); echo $(( (e-s)/${runs}000 ))`;
-// What cells run with by default (options.cell-threads: 1): one BLAS thread per loader.
+// What cells run with by default (options.cell-threads: 1, set by threadLimitEnv in
+// harness/run/invocation.ts; this script runs without a TypeScript loader, so it cannot import it).
 const CELL_THREADS = 'OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 ';
 const NODE_LOADER = 'node /opt/dlmatrix/loaders/node/loader.mjs';
 

@@ -120,6 +120,7 @@ def run(request):
     # The timeout is a timer, not Popen.wait(timeout=...): that polls with sleeps growing to 50 ms,
     # which added about 25 ms to every cell; a blocking wait returns the moment the loader exits.
     expired = threading.Event()
+    finished = threading.Event()
 
     def on_timeout():
         # TERM first, as coreutils `timeout` does; a loader that ignores it is killed.
@@ -128,7 +129,6 @@ def run(request):
         if not finished.wait(float(request.get("killGrace") or KILL_GRACE_SECONDS)):
             kill_group(process, signal.SIGKILL)
 
-    finished = threading.Event()
     timer = threading.Timer(float(request.get("timeout") or 60), on_timeout)
     timer.daemon = True
     timer.start()
