@@ -23,13 +23,15 @@ const show = (path: string) => relative(dirname(HARNESS), path).split(sep).join(
 // harness/ and packages are left to the lists, except `dockerode` (DOCKERODE below).
 const LAYERS: Record<string, { only?: string[]; never?: string[] }> = {
   matrix: { only: ['results/types.ts'] },
+  // The image contract: what crosses into the images and back, shared by docker/, run/ and verdict/.
+  image: { only: [] },
   plan: { only: ['matrix/', 'verdict/expectations.ts', 'results/types.ts'] },
   // The images stage builds what the plan decided (ProjectBuildPlan), nothing else of it.
-  docker: { only: ['plan/project-build.ts'] },
+  docker: { only: ['plan/project-build.ts', 'image/'] },
   run: {
-    only: ['docker/container-client.ts', 'docker/labels.ts', 'docker/images.ts', 'matrix/flags.ts', 'matrix/types.ts', 'plan/', 'verdict/', 'results/', 'report/reporter.ts'],
+    only: ['docker/container-client.ts', 'docker/labels.ts', 'docker/images.ts', 'image/', 'matrix/flags.ts', 'matrix/types.ts', 'plan/', 'verdict/', 'results/', 'report/reporter.ts'],
   },
-  verdict: { only: ['results/types.ts', 'matrix/'] },
+  verdict: { only: ['results/types.ts', 'matrix/', 'image/'] },
   results: { only: [] },
   pypi: { only: [] },
   report: { never: ['docker/', 'run/', 'cli/'] },

@@ -7,7 +7,9 @@
 # Request: {"id", "argv", "cwd", "env", "timeout", "watch": [modules], "maxOutput", "killGrace"}
 # Replies: {"type": "ready", "pid"} once, then per request {"type": "result", "id", "exitCode",
 #          "signal", "timedOut", "stdout", "stderr", "trace": [events], "durationMs"}
-#          or {"type": "error", "id", "message"} when the request could not start at all.
+#          or {"type": "error", "id", "kind", "message"}: kind "start" when the program could not
+#          be started, "runner" when the runner itself failed (message: its traceback).
+# The shapes are declared in harness/image/contract-schema.ts; the runner's tests hold it to them.
 # Runs on every Python 3 the environments have (3.6+): no newer syntax.
 import json
 import os
@@ -108,7 +110,8 @@ def run(request):
                                    start_new_session=True)
     except (OSError, ValueError) as exc:
         read_trace(trace_path)
-        send({"type": "error", "id": request.get("id"), "message": "cannot start %s: %s" % (request["argv"][:1], exc)})
+        send({"type": "error", "id": request.get("id"), "kind": "start",
+              "message": "cannot start %s: %s" % (request["argv"][:1], exc)})
         return
     with _children_lock:
         _children[request["id"]] = process
@@ -169,8 +172,18 @@ def signal_name(number):
 def serve(request):
     try:
         run(request)
-    except Exception as exc:  # a bug here must not silence the cell: report it
-        send({"type": "error", "id": request.get("id"), "message": "runner failed: %r" % (exc,)})
+    except Exception:  # a bug here must not silence the cell: report it, with its traceback
+        import traceback
+
+        text = traceback.format_exc()
+        sys.stderr.write(text)
+        sys.stderr.flush()
+        send({"type": "error", "id": request_id(request), "kind": "runner", "message": "the cell runner failed:\n" + text})
+
+
+def request_id(request):
+    value = request.get("id") if isinstance(request, dict) else None
+    return value if isinstance(value, str) else None
 
 
 def main():
@@ -182,7 +195,7 @@ def main():
         try:
             request = json.loads(line)
         except ValueError:
-            send({"type": "error", "id": None, "message": "not a JSON request: %r" % line[:200]})
+            send({"type": "error", "id": None, "kind": "runner", "message": "not a JSON request: %r" % line[:200]})
             continue
         worker = threading.Thread(target=serve, args=(request,))
         worker.daemon = True

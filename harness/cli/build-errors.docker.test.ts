@@ -26,7 +26,7 @@ matrix:
 describe('build errors (real Docker)', () => {
   it('marks the cells of a distro that cannot be bootstrapped build-error and still runs the others', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dlmatrix-builderr-'));
-    const config = matrix(dir, join(HARNESS_ROOT, 'fixtures', 'pyo3-numpy'), ['bookworm', 'nosuchsuite']);
+    const config = matrix(dir, join(HARNESS_ROOT, 'crates', 'probe'), ['bookworm', 'nosuchsuite']);
     const run = await dlmatrix(['run', '--config', config, '--out', join(dir, 'out')]);
     expect(run.code, run.stderr).toBe(1);
     const results = readResults(join(dir, 'out'));
@@ -42,7 +42,7 @@ describe('build errors (real Docker)', () => {
   it('shows the compiler error of a fixture that does not build, from the end of the build log', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dlmatrix-builderr-'));
     const fixture = join(dir, 'broken-fixture');
-    cpSync(join(HARNESS_ROOT, 'fixtures', 'pyo3-numpy'), fixture, { recursive: true, filter: (src) => !src.includes('/target') });
+    cpSync(join(HARNESS_ROOT, 'crates', 'probe'), fixture, { recursive: true, filter: (src) => !src.includes('/target') });
     // Its path dependency (the promote fix), where Cargo.toml expects it.
     cpSync(join(HARNESS_ROOT, 'fixtures', 'promote-libpython'), join(dir, 'promote-libpython'), { recursive: true });
     writeFileSync(join(fixture, 'src', 'lib.rs'), `${readFileSync(join(fixture, 'src', 'lib.rs'), 'utf8')}\nfn broken() -> u32 { "not a number" }\n`);

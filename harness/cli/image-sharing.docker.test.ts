@@ -18,7 +18,7 @@ const verdicts = (results: RunResults) => results.cells.map(({ id, outcome, symb
 /** A copy of the fixture with a unique comment: images no other test has, so deleting them is safe. */
 function uniqueProject(): { matrix: string; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'dlmatrix-share-'));
-  cpSync(join(HARNESS_ROOT, 'fixtures', 'pyo3-numpy'), join(dir, 'fixture'), { recursive: true, filter: (src) => !src.includes('/target') });
+  cpSync(join(HARNESS_ROOT, 'crates', 'probe'), join(dir, 'fixture'), { recursive: true, filter: (src) => !src.includes('/target') });
   cpSync(join(HARNESS_ROOT, 'fixtures', 'promote-libpython'), join(dir, 'promote-libpython'), { recursive: true });
   const lib = join(dir, 'fixture', 'src', 'lib.rs');
   writeFileSync(lib, `${readFileSync(lib, 'utf8')}\n// ${dir}\n`);

@@ -50,17 +50,17 @@ describe('the npm package, installed from its tarball', () => {
     expect(installed.code, installed.stderr).toBe(0);
     // The default matrix, its fixture pointed at the crate shipped in the package.
     const matrix = readFileSync(join(HARNESS_ROOT, 'matrix.yaml'), 'utf8');
-    expect(matrix).toMatch(/^  path: fixtures\/pyo3-numpy/m);
-    writeFileSync(join(app, 'matrix.yaml'), matrix.replace(/^  path: fixtures\/pyo3-numpy/m, '  path: node_modules/dlmatrix/fixtures/pyo3-numpy'));
+    expect(matrix).toMatch(/^  path: crates\/probe/m);
+    writeFileSync(join(app, 'matrix.yaml'), matrix.replace(/^  path: crates\/probe/m, '  path: node_modules/dlmatrix/crates/probe'));
   });
 
-  it('holds the compiled CLI, docker/ and fixtures/, and no tests or TypeScript sources', () => {
+  it('holds the compiled CLI, docker/, loaders/ and crates/, and no tests or TypeScript sources', () => {
     const paths = pack.files.map((f) => f.path);
     expect(paths).toContain('bin/dlmatrix.mjs');
     expect(paths).toContain('dist/cli/main.js');
     expect(paths).toContain('docker/toolchain.Dockerfile');
-    expect(paths).toContain('fixtures/pyo3-numpy/src/lib.rs');
-    expect(paths).toContain('fixtures/loaders/c/loader.c');
+    expect(paths).toContain('crates/probe/src/lib.rs');
+    expect(paths).toContain('loaders/c/loader.c');
     expect(paths.filter((p) => /\.test\./.test(p))).toEqual([]);
     expect(paths.filter((p) => p.endsWith('.ts') || p.startsWith('harness/'))).toEqual([]);
     expect(paths.filter((p) => /(^|\/)(target|node_modules)\//.test(p))).toEqual([]);
@@ -97,7 +97,7 @@ describe('the npm package, installed from its tarball', () => {
     expect(json.cells.map((c: { id: string }) => c.id)).toContain(CELL);
   });
 
-  it('runs one real cell in Docker: builds from the installed docker/ and fixtures/, exits 0, writes results', async () => {
+  it('runs one real cell in Docker: builds from the installed docker/, loaders/ and crates/, exits 0, writes results', async () => {
     const run = await sh('npx', ['dlmatrix', 'run', '--cell', CELL, '--out', 'reports'], app);
     expect(run.code, run.stderr).toBe(0);
     const results: RunResults = JSON.parse(readFileSync(join(app, 'reports', 'results.json'), 'utf8'));

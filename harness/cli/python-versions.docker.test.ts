@@ -12,7 +12,7 @@ describe('a Python version other than the distro default (real Docker)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dlmatrix-python-'));
     writeFileSync(
       join(dir, 'matrix.yaml'),
-      `fixture: ${join(HARNESS_ROOT, 'fixtures', 'pyo3-numpy')}
+      `fixture: ${join(HARNESS_ROOT, 'crates', 'probe')}
 matrix:
   distro: [bookworm, forky]
   python: ["3.13"]

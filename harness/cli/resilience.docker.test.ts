@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { HARNESS_ROOT } from '../docker/build-context.ts';
 import { CLI, containersOf, readResults, runCli } from '../test-support/run-cli.ts';
 
-const FIXTURE = join(HARNESS_ROOT, 'fixtures', 'pyo3-numpy');
+const FIXTURE = join(HARNESS_ROOT, 'crates', 'probe');
 
 /** Cells that take a while: a host program that waits, then loads the library with the C loader. */
 function slowMatrix(cells: number, { loader = 'slow', numpy = 'system' } = {}): string {

@@ -12,7 +12,7 @@ import { CLI, containersOf, readResults, runCli as dlmatrix, type CliRun } from 
 
 /** Two distros, LOCAL and GLOBAL, two loaders and `linked`. */
 const SMALL_MATRIX = `
-fixture: ${join(HARNESS_ROOT, 'fixtures', 'pyo3-numpy')}
+fixture: ${join(HARNESS_ROOT, 'crates', 'probe')}
 imports: [numpy]
 matrix:
   distro: [bookworm, trixie]

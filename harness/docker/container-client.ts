@@ -105,8 +105,8 @@ export interface ImageStore {
 export interface Containers {
   /** Creates (does not start) a container that the engine removes once it stops; returns its id. */
   createContainer(spec: ContainerSpec): Promise<string>;
-  /** The regular files under `dir` in a container (started or not), by path relative to `dir`. */
-  readFiles(containerId: string, dir: string): Promise<Map<string, Buffer>>;
+  /** A regular file in a container (started or not), or undefined when there is none. */
+  readFile(containerId: string, path: string): Promise<Buffer | undefined>;
   /** Attaches to a created container's main process, then starts it. */
   attachAndStart(containerId: string): Promise<AttachedStreams>;
   removeContainer(containerId: string): Promise<void>;

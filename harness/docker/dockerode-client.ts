@@ -161,11 +161,17 @@ export class DockerodeClient implements ContainerClient {
     return container.id;
   }
 
-  async readFiles(containerId: string, dir: string): Promise<Map<string, Buffer>> {
-    const stream = await this.docker.getContainer(containerId).getArchive({ path: `${dir.replace(/\/$/, '')}/.` });
+  async readFile(containerId: string, path: string): Promise<Buffer | undefined> {
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = await this.docker.getContainer(containerId).getArchive({ path });
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+      throw error;
+    }
     const chunks: Buffer[] = [];
     for await (const chunk of stream as unknown as AsyncIterable<Buffer>) chunks.push(chunk);
-    return readTar(Buffer.concat(chunks));
+    return readTar(Buffer.concat(chunks)).get(path.replace(/^.*\//, ''));
   }
 
   async attachAndStart(containerId: string): Promise<AttachedStreams> {

@@ -4,6 +4,8 @@ export const LABELS = {
   stage: 'dev.dlmatrix.stage',
   distro: 'dev.dlmatrix.distro',
   python: 'dev.dlmatrix.python',
+  /** The `python-build` layout of a CPython, toolchain or environment image (distro, shared, ...). */
+  pythonBuild: 'dev.dlmatrix.python-build',
   numpy: 'dev.dlmatrix.numpy',
   /** The `numpy` axis value an environment image was built for (`latest`, a pin, `system`). */
   numpyRequest: 'dev.dlmatrix.numpy-request',

@@ -12,6 +12,16 @@ export interface SourcePos {
 export const KNOWN_AXES = ['distro', 'python', 'numpy', 'loader', 'flags'] as const;
 export type KnownAxis = (typeof KNOWN_AXES)[number];
 
+/**
+ * The optional axis that says where each environment's CPython comes from: `distro` (the
+ * default: the distro's own packages), or built from its release source as `shared` (the
+ * official python:X.Y images), `static` (pyenv's default) or `standalone` (python-build-standalone
+ * as uv installs it). Part of the environment: each layout has its own images.
+ */
+export const PYTHON_BUILD_AXIS = 'python-build';
+export const PYTHON_BUILDS = ['distro', 'shared', 'static', 'standalone'] as const;
+export type PythonBuildName = (typeof PYTHON_BUILDS)[number];
+
 /** One combination of axis values (all values are strings: YAML numbers are stringified). */
 export type Combination = Record<string, string>;
 

@@ -8,11 +8,13 @@ export const OUTCOME_COLOURS: Record<Outcome, { background: string; ink: string 
   'undefined-symbol': { background: '#ffe1c2', ink: '#8a3405' },
   'import-error': { background: '#fdf1a8', ink: '#6b4b05' },
   'dlopen-error': { background: '#d6e4ff', ink: '#1e3a8a' },
+  'no-entry': { background: '#e0f2fe', ink: '#075985' },
   'no-import': { background: '#f3e8ff', ink: '#5b21b6' },
   crash: { background: '#fbcfe8', ink: '#831843' },
   timeout: { background: '#e2e3f3', ink: '#3730a3' },
   'build-error': { background: '#ead9c8', ink: '#5c3512' },
   'engine-error': { background: '#fecaca', ink: '#7f1d1d' },
+  'harness-error': { background: '#fde2e2', ink: '#991b1b' },
   skipped: { background: '#eef0f2', ink: '#5b6470' },
 };
 

@@ -1,11 +1,11 @@
 // Loaders print their result as one `@@dlmatrix {json}` line, where a Python traceback is a
 // single JSON string full of `\n`. Reports show it decoded, beside the raw output, so a reader
 // sees the traceback as Python printed it. Display only: verdicts come from harness/verdict.
-import { parseResultLine } from '../verdict/loader-output.ts';
+import { findResultLine } from '../image/result-line.ts';
 
 /** Readable text of the loader's result line, or undefined when there is none to decode. */
 export function decodeLoaderOutput(stdout: string): string | undefined {
-  const line = parseResultLine(stdout);
+  const line = findResultLine(stdout.split('\n'));
   if (!line) return undefined;
   if (line.stage === 'entry') return `${line.entry ?? 'entry'}() returned${line.returned === undefined ? '' : ` ${line.returned}`}\n`;
   if (line.stage !== 'probe') return `${line.stage} failed: ${String(line.error)}\n`;

@@ -5,7 +5,7 @@ import { judge } from '../verdict/judge.ts';
 
 export function notRunResult(
   cell: PlannedCell,
-  outcome: Extract<Outcome, 'skipped' | 'build-error' | 'engine-error'>,
+  outcome: Extract<Outcome, 'skipped' | 'build-error' | 'engine-error' | 'harness-error'>,
   reason: string,
   resolved: CellResult['resolved'] = {},
 ): CellResult {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunnerChannel } from './runner-channel.ts';
-import type { RunnerRequest, RunnerResult } from './runner-protocol.ts';
+import type { RunnerRequest, RunnerResult } from '../image/runner-protocol.ts';
 
 const RUNNER = join(import.meta.dirname, '..', '..', 'docker', 'runtime', 'runner.py');
 const python = spawnSync('python3', ['--version']);
@@ -21,7 +21,7 @@ function startRunner() {
   const child = spawn('python3', ['-u', RUNNER], { stdio: ['pipe', 'pipe', 'pipe'] });
   started.push(child);
   const ended = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  const channel = new RunnerChannel({ stdin: child.stdin, stdout: child.stdout, stderr: child.stderr, ended });
+  const channel = new RunnerChannel({ stdin: child.stdin, stdout: child.stdout, stderr: child.stderr, ended }, 'the runner under test');
   return { child, channel, ended };
 }
 

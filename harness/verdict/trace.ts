@@ -1,15 +1,7 @@
 // The import trace (docker/runtime/trace/sitecustomize.py) and the built-in probe's report, read
 // into one status per watched module: did it import, which version, and if not, the root error.
-import { parseResultLine, type ExceptionLink } from './loader-output.ts';
-
-/** One line of the trace file, as the trace module writes it. */
-export type TraceEvent =
-  | { event: 'start'; pid?: number; python?: string; executable?: string }
-  | { event: 'extension-failed'; module: string; path?: string | null; error: string }
-  | { event: 'import-start'; module: string }
-  | { event: 'import'; module: string; ok: true; version?: string }
-  | { event: 'import'; module: string; ok: false; chain?: ExceptionLink[]; traceback?: string }
-  | { event: 'garbled'; text?: string };
+import type { ResultLine } from '../image/result-line.ts';
+import type { ExceptionLink, TraceEvent } from '../image/trace-events.ts';
 
 export interface ModuleStatus {
   name: string;
@@ -21,6 +13,8 @@ export interface ModuleStatus {
   symbol?: string;
   /** Where the status was read: the trace (any program), or the dlmatrix probe's own report. */
   source: 'trace' | 'probe';
+  /** For a failed import: the traceback as Python printed it, when known. */
+  traceback?: string;
 }
 
 export interface ImportEvidence {
@@ -37,9 +31,9 @@ export function undefinedSymbol(text: string): string | undefined {
 }
 
 /** The statuses of the watched modules, from the trace where it saw them, else from the probe report. */
-export function importEvidence(trace: readonly TraceEvent[], stdout: string, watched: readonly string[]): ImportEvidence {
+export function importEvidence(trace: readonly TraceEvent[], resultLine: ResultLine | undefined, watched: readonly string[]): ImportEvidence {
   const fromTrace = traceStatuses(trace, watched);
-  const probe = probeStatuses(stdout);
+  const probe = probeStatuses(resultLine);
   const modules = watched.flatMap((name) => {
     const status = fromTrace.get(name) ?? probe.modules.get(name);
     return status ? [status] : [];
@@ -73,22 +67,21 @@ function traceStatuses(trace: readonly TraceEvent[], watched: readonly string[])
       } else if (!previous || previous.ok) {
         // The first failure names the root cause; a retry in the same process only says
         // "cannot load this module twice".
-        statuses.set(event.module, failedStatus(event.module, failures, event.chain ?? [], 'trace'));
+        statuses.set(event.module, failedStatus(event.module, failures, event.chain ?? [], 'trace', event.traceback));
       }
     }
   }
   return statuses;
 }
 
-function probeStatuses(stdout: string): { python?: string; modules: Map<string, ModuleStatus> } {
+function probeStatuses(line: ResultLine | undefined): { python?: string; modules: Map<string, ModuleStatus> } {
   const modules = new Map<string, ModuleStatus>();
-  const line = parseResultLine(stdout);
   if (line?.stage !== 'probe') return { modules };
   for (const module of line.report.modules ?? []) {
     if (typeof module?.name !== 'string') continue;
     modules.set(
       module.name,
-      module.ok ? { name: module.name, ok: true, version: module.version || undefined, source: 'probe' } : failedStatus(module.name, [], module.chain ?? [], 'probe'),
+      module.ok ? { name: module.name, ok: true, version: module.version || undefined, source: 'probe' } : failedStatus(module.name, [], module.chain ?? [], 'probe', module.traceback),
     );
   }
   return { python: typeof line.report.python === 'string' ? line.report.python : undefined, modules };
@@ -99,14 +92,15 @@ function probeStatuses(stdout: string): { python?: string; modules: Map<string, 
  * wherever it shows (an extension that failed to load, or deep in the exception chain, which
  * NumPy wraps in advice), else the deepest link of the chain.
  */
-function failedStatus(name: string, extensionErrors: string[], chain: ExceptionLink[], source: ModuleStatus['source']): ModuleStatus {
+function failedStatus(name: string, extensionErrors: string[], chain: ExceptionLink[], source: ModuleStatus['source'], traceback: string | undefined): ModuleStatus {
   const candidates = [...extensionErrors, ...[...chain].reverse().map((link) => link.message ?? '')];
   const withSymbol = candidates.find((text) => undefinedSymbol(text));
+  const shown = traceback ? { traceback } : {};
   if (withSymbol) {
     const symbol = undefinedSymbol(withSymbol)!;
     const line = withSymbol.split('\n').find((l) => l.includes(`undefined symbol: ${symbol}`))?.trim() ?? withSymbol.trim();
-    return { name, ok: false, error: line, symbol, source };
+    return { name, ok: false, error: line, symbol, source, ...shown };
   }
   const root = extensionErrors[0] ?? (chain.length ? `${chain.at(-1)!.type}: ${(chain.at(-1)!.message ?? '').trim()}` : `import ${name} failed`);
-  return { name, ok: false, error: root, source };
+  return { name, ok: false, error: root, source, ...shown };
 }
