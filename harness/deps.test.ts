@@ -34,6 +34,7 @@ const LAYERS: Record<string, { only?: string[]; never?: string[] }> = {
   verdict: { only: ['results/types.ts', 'matrix/', 'image/'] },
   results: { only: [] },
   pypi: { only: [] },
+  cpython: { only: ['pypi/proxy-fetch.ts'] },
   report: { never: ['docker/', 'run/', 'cli/'] },
   cli: {},
   // Builders and reporters for tests only: they may use the flow's vocabulary, never drive it.

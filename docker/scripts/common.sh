@@ -45,11 +45,23 @@ trust_host_ca() {
   fi
 }
 
-# The Debian package of the requested Python ("system" = the distro's python3), or a skip.
+# The Debian package of the requested Python ("system" = the distro's python3; X.Y.Z = its X.Y
+# package, checked by require_release once installed), or a skip.
 python_package() {
   if [ "$1" = system ]; then echo python3; return; fi
-  has_candidate "python$1" || skip_environment "this distro has no Python $1 package (python$1)"
-  echo "python$1"
+  minor=$(echo "$1" | cut -d. -f1,2)
+  has_candidate "python$minor" || skip_environment "this distro has no Python $minor package (python$minor)"
+  echo "python$minor"
+}
+
+# An exact release asked of the distro's Python: anything else means the environment cannot exist.
+require_release() {
+  case "$1" in
+    *.*.*)
+      found=$("$2" -c 'import platform; print(platform.python_version())')
+      [ "$found" = "$1" ] || skip_environment "this distro's Python $(echo "$1" | cut -d. -f1,2) is $found, not $1 (build $1 from source with python-build: shared, static or standalone)"
+      ;;
+  esac
 }
 
 # A CPython built from source (python-build.env, left by build-cpython.sh in its tree, which the

@@ -14,6 +14,7 @@ if [ "$2" = distro ]; then
   has_candidate "libpython$version" || skip_environment "this distro has no shared libpython$version"
   apt_install "libpython$version" python3-pip nodejs
   python_bin=$(command -v "$python_pkg")
+  require_release "$1" "$python_bin"
 else
   source_python
   apt_install $RUNTIME_PACKAGES nodejs

@@ -24,6 +24,7 @@ apt_install $python_pkgs gcc libc6-dev binutils $rust_pkgs
 apt_clean
 [ "$2" = distro ] && python_bin=$(command -v "$python_pkg") || python_bin=$PYTHON_EXECUTABLE
 ldconfig
+[ "$2" = distro ] && require_release "$1" "$python_bin"
 
 use_python "$python_bin" "$2" "$1"
 manifest set rustc "$(rustc --version)"

@@ -30,6 +30,7 @@ import { hostCaBundle } from './host-ca.ts';
 import { loadPlan } from './load-plan.ts';
 import { NumpyIndex } from './numpy-index.ts';
 import { hasNumpyPins, numpyPinProblems } from './numpy-pins.ts';
+import { cpythonSources, cpythonVersionProblems } from './cpython-versions.ts';
 import { describeRecovery, writeRecovered } from './report-command.ts';
 import { reportWriteFailures } from './report-failures.ts';
 import { dlmatrixVersion } from './version.ts';
@@ -124,6 +125,11 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
   const reporters = reporterNames(values.reporter!, { interactive: Boolean(process.stderr.isTTY) && !process.env.CI, env: process.env });
   const numpy = new NumpyIndex(values.refresh!);
   await checkNumpyPins(config, numpy, warn);
+  const cpython = cpythonSources(config, full, values.refresh!, warn);
+  if (cpython) {
+    const problems = await cpythonVersionProblems(config, full, cpython);
+    if (problems.length > 0) throw new MatrixFileError(problems);
+  }
 
   const noEngine = await requireEngine(client);
   if (noEngine !== undefined) return noEngine;
@@ -174,6 +180,7 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
       containerLabels: { [LABELS.owner]: ownerLabel(owner) },
       cache: cacheRegistry ? new RegistryCache(client, cacheRegistry, (line) => void reporter.onLog(line)) : undefined,
       numpy,
+      cpython,
       cacheDir: defaultCacheDir(),
       caBundle: hostCaBundle(config.options.hostCaCertificates, values['no-host-ca']),
       workDir,

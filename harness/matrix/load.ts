@@ -8,6 +8,8 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node, t
 import { OUTCOMES, type Outcome } from '../results/types.ts';
 import { axisValueKey, checkAxisValue, type AxisValueCheck } from './axis-values.ts';
 import { AXIS_EXAMPLES, checkCells } from './cell-checks.ts';
+import { expandMatrix } from './expand.ts';
+import { pythonBuildProblems } from './python-build.ts';
 import { MatrixFileError, sortDiagnostics } from './diagnostics.ts';
 import { excerpt, looksBinary } from './excerpt.ts';
 import { readFixture } from './fixture-section.ts';
@@ -15,6 +17,7 @@ import { readLoaders } from './loaders-section.ts';
 import { closest, didYouMean } from './suggest.ts';
 import {
   KNOWN_AXES,
+  PYTHON_BUILD_AXIS,
   type Combination,
   type CustomLoader,
   type ExpectRule,
@@ -46,7 +49,7 @@ export const DEFAULT_OPTIONS: Readonly<MatrixOptions> = {
 
 const TOP_KEYS = ['fixture', 'imports', 'loaders', 'matrix', 'expect', 'options'];
 const RULE_KEYS = ['when', 'outcome'];
-const OPTION_KEYS = ['timeout', 'max-cells', 'host-ca-certificates', 'cache-registry', 'cell-threads'];
+const OPTION_KEYS = ['timeout', 'max-cells', 'host-ca-certificates', 'cache-registry', 'cell-threads', 'python-sources'];
 /** A Docker repository name: [host[:port]/]path, lower case. */
 const REPOSITORY = /^([a-z0-9.-]+(:\d+)?\/)?[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
 const MATRIX_LISTS = ['exclude', 'include'];
@@ -177,6 +180,11 @@ class MatrixReader {
     if (matrix.valid && this.optionsValid) {
       const checks = checkCells({ ...matrix, loaders, expect, maxCells: options.maxCells, matrixAt: this.r.pos(matrix.key) });
       for (const d of checks) (d.severity === 'error' ? this.r.errors : this.r.warnings).push(d);
+      const usesBuilds = PYTHON_BUILD_AXIS in matrix.axes || matrix.include.some((entry) => PYTHON_BUILD_AXIS in entry.values);
+      if (!checks.some((d) => d.severity === 'error') && usesBuilds) {
+        const expansion = expandMatrix(matrix.axes, matrix.exclude, matrix.include);
+        this.r.errors.push(...pythonBuildProblems(expansion, this.valuePositions, this.r.pos(matrix.key)));
+      }
     }
     return {
       file: this.file,
@@ -284,8 +292,45 @@ class MatrixReader {
         this.r.error(v, `\`cache-registry\` "${text}" is not a registry repository`, 'e.g. `cache-registry: ghcr.io/me/dlmatrix-cache` or `localhost:5000/dlmatrix` (no tag)');
       } else if (text !== undefined) options.cacheRegistry = text;
     }
+    const sources = pairs.get('python-sources');
+    if (sources) options.pythonSources = this.pythonSources(sources);
     this.optionsValid = this.r.errors.length === before;
     return options;
+  }
+
+  /** `python-sources: {url: TEMPLATE, sha256: {X.Y.Z: HASH}}`: where CPython tarballs come from, and pinned hashes. */
+  private pythonSources(pair: Pair): NonNullable<MatrixOptions['pythonSources']> {
+    const result: NonNullable<MatrixOptions['pythonSources']> = { sha256: {} };
+    const node = this.r.value(pair);
+    if (!isMap(node)) {
+      this.r.error(node ?? pair, `\`python-sources\` must be a mapping, not ${kindOf(node)}`, 'e.g. `python-sources: {url: "https://mirror.example/python/{version}/Python-{version}.tar.xz", sha256: {"3.12.7": "<sha256>"}}`');
+      return result;
+    }
+    const pairs = this.r.pairs(node, ['url', 'sha256'], 'python-sources key');
+    const url = pairs.get('url');
+    if (url) {
+      const v = this.r.value(url);
+      const text = this.r.scalarText(v, '`python-sources.url`', this.r.keyNode(url));
+      if (text !== undefined && !/^https?:\/\/.*\{version\}/.test(text)) {
+        this.r.error(v, '`python-sources.url` must be an http(s) URL template with {version}', 'e.g. `url: "https://www.python.org/ftp/python/{version}/Python-{version}.tar.xz"` (the default)');
+      } else if (text !== undefined) result.url = text;
+    }
+    const pins = pairs.get('sha256');
+    if (pins) {
+      const v = this.r.value(pins);
+      if (!isMap(v)) this.r.error(v ?? pins, `\`python-sources.sha256\` must map CPython releases to their sha256, not ${kindOf(v)}`, 'e.g. `sha256: {"3.12.7": "<64 hex digits>"}`');
+      else {
+        for (const entry of v.items) {
+          const version = this.r.scalarText(entry.key as Node, 'a CPython release');
+          const hash = this.r.scalarText(this.r.value(entry), `the sha256 of CPython ${version}`);
+          if (version === undefined || hash === undefined) continue;
+          if (!/^3\.\d+\.\d+$/.test(version)) this.r.error(entry.key as Node, `"${version}" is not a CPython release`, 'write X.Y.Z, e.g. "3.12.7"');
+          else if (!/^[0-9a-f]{64}$/.test(hash)) this.r.error(this.r.value(entry) ?? entry, `the sha256 of CPython ${version} must be 64 hex digits`, 'copy it from the release page (python.org lists each tarball\'s sha256)');
+          else result.sha256[version] = hash;
+        }
+      }
+    }
+    return result;
   }
 
   private matrix(root: YAMLMap, pair: Pair | undefined, project: ProjectContext): MatrixSection {

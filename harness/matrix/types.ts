@@ -52,6 +52,8 @@ export interface MatrixOptions {
    * 'default' to leave the libraries their own choice (one thread per core, in every cell).
    */
   cellThreads: number | 'default';
+  /** Where CPython release tarballs come from (an upstream URL template with {version}) and pinned sha256 per release. */
+  pythonSources?: { url?: string; sha256: Record<string, string> };
 }
 
 /** How the built-in loaders call the library's entry point. */
@@ -96,6 +98,7 @@ export const MITIGATIONS = [
   'none', // the program as it is
   'preload', // LD_PRELOAD of the environment's libpython
   'promote', // the library built with its own fix (fixture.promote-feature)
+  'library-path', // LD_LIBRARY_PATH names libpython's folder (a standalone Python's, off the loader's path)
 ] as const;
 export type Mitigation = (typeof MITIGATIONS)[number];
 

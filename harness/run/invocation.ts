@@ -45,10 +45,11 @@ export function invocation(cell: PlannedCell, manifest: EnvironmentManifest, con
   if (!variant) throw new Error(`the image has no ${variantOf(cell.mitigation)} build of the library (manifest: variants.${variantOf(cell.mitigation)})`);
   const { library, project: cwd } = variant;
   const env: Record<string, string> = {};
-  if (cell.mitigation === 'preload') {
-    const { libpython } = manifest.python;
-    if (libpython.kind !== 'shared') return { skip: `mitigation preload needs a shared libpython, and this ${manifest.python.build} Python has only ${libpython.path}` };
-    env.LD_PRELOAD = libpython.path;
+  const { libpython } = manifest.python;
+  if (cell.mitigation === 'preload' || cell.mitigation === 'library-path') {
+    if (libpython.kind !== 'shared') return { skip: `mitigation ${cell.mitigation} needs a shared libpython, and this ${manifest.python.build} Python has only ${libpython.path}` };
+    if (cell.mitigation === 'preload') env.LD_PRELOAD = libpython.path;
+    else env.LD_LIBRARY_PATH = libpython.path.replace(/\/[^/]*$/, '');
   }
   const flags = cell.mode.kind === 'dlopen' ? formatFlags(cell.mode.flags) : cell.mode.kind;
   const modules = context.imports.join(',');
