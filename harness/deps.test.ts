@@ -370,3 +370,20 @@ describe('layering check', () => {
     ]);
   });
 });
+
+// The in-image root is spelled in one TypeScript file (image/layout.ts); the image side reads its
+// paths from the layout.env that file writes into every build context.
+describe('the image layout', () => {
+  const REPO = dirname(HARNESS);
+  const root = /export const IMAGE_ROOT = '([^']+)'/.exec(readFileSync(join(HARNESS, 'image', 'layout.ts'), 'utf8'))![1]!;
+  const sources = [
+    ...files,
+    ...['docker', 'loaders', 'crates', 'scripts', 'bin'].flatMap((folder) =>
+      existsSync(join(REPO, folder)) ? walk(join(REPO, folder)).filter((f) => !/\/(target|node_modules)\//.test(f) && /\.(m?js|ts|sh|py|rs|c|h|Dockerfile)$|Dockerfile$/.test(f)) : [],
+    ),
+  ];
+  it(`is named nowhere but harness/image/layout.ts (${root})`, () => {
+    const offenders = sources.filter((file) => !file.endsWith(join('image', 'layout.ts')) && readFileSync(file, 'utf8').includes(root)).map(show);
+    expect(offenders).toEqual([]);
+  });
+});

@@ -13,7 +13,9 @@
 //   cold          (--cold) from no dlmatrix image and no dlmatrix build cache, and (with
 //                 --cache-registry REPO) again from the registry alone.
 // It removes only what dlmatrix made: images labelled dev.dlmatrix.managed and BuildKit cache
-// records of dlmatrix's builds (their description names /opt/dlmatrix, or they are built on one).
+// records of dlmatrix's builds (their description names the in-image root, or they are built on one).
+// It runs under tsx (npm run bench), so it reads the in-image paths and the cells' thread limit
+// from the harness itself.
 //   npm run bench -- [--config matrix.yaml] [--cold] [--cache-registry REPO] [--floor-runs 20] [--warm-runs 3]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { request } from 'node:http';
@@ -21,6 +23,8 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { LAYOUT } from '../harness/image/layout.ts';
+import { threadLimitEnv } from '../harness/run/invocation.ts';
 
 const { values } = parseArgs({
   options: {
@@ -83,7 +87,7 @@ function apiOnce(path, method) {
 
 /**
  * dlmatrix's images, and its BuildKit cache records from the engine's disk-usage report: those of
- * dlmatrix's build steps (their description names /opt/dlmatrix) and every record built on one.
+ * dlmatrix's build steps (their description names the in-image root) and every record built on one.
  */
 async function dlmatrixUsage() {
   const df = await api('/system/df');
@@ -110,12 +114,11 @@ async function removeEverythingDlmatrixMade() {
 }
 
 /** A shell loop starting a loader `runs` times (RTLD_GLOBAL|RTLD_NOW, import numpy); prints µs per start. */
-const floorLoop = (runs, loader = '/opt/dlmatrix/bin/loader-c', envPrefix = '') =>
-  `lib=$(cat /opt/dlmatrix/facts/library_plain); s=$(date +%s%N); i=0; while [ $i -lt ${runs} ]; do ${envPrefix}${loader} "$lib" "RTLD_GLOBAL|RTLD_NOW" dlmatrix_probe probe numpy >/dev/null 2>&1; i=$((i+1)); done; e=$(date +%s%N); echo $(( (e-s)/${runs}000 ))`;
-// What cells run with by default (options.cell-threads: 1, set by threadLimitEnv in
-// harness/run/invocation.ts; this script runs without a TypeScript loader, so it cannot import it).
-const CELL_THREADS = 'OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 ';
-const NODE_LOADER = 'node /opt/dlmatrix/loaders/node/loader.mjs';
+const floorLoop = (runs, loader = `${LAYOUT.bin}/loader-c`, envPrefix = '') =>
+  `lib=$(${LAYOUT.python} -c 'import json, sys; print(json.load(open(sys.argv[1]))["variants"]["plain"]["library"])' ${LAYOUT.manifest}); s=$(date +%s%N); i=0; while [ $i -lt ${runs} ]; do ${envPrefix}${loader} "$lib" "RTLD_GLOBAL|RTLD_NOW" dlmatrix_probe probe numpy >/dev/null 2>&1; i=$((i+1)); done; e=$(date +%s%N); echo $(( (e-s)/${runs}000 ))`;
+// What cells run with by default (options.cell-threads: 1).
+const CELL_THREADS = Object.entries(threadLimitEnv(1)).map(([name, value]) => `${name}=${value} `).join('');
+const NODE_LOADER = `node ${LAYOUT.nodeLoader}`;
 
 /** Per environment image: ms per start of a loader, one at a time in one warm container. */
 function floors(results, runs, loader) {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HARNESS_ROOT } from '../docker/build-context.ts';
+import { LAYOUT } from '../image/layout.ts';
 import { CLI, containersOf, readResults, runCli } from '../test-support/run-cli.ts';
 
 const FIXTURE = join(HARNESS_ROOT, 'crates', 'probe');
@@ -21,7 +22,7 @@ function slowMatrix(cells: number, { loader = 'slow', numpy = 'system' } = {}): 
     `fixture: ${FIXTURE}
 loaders:
   slow:
-    run: [sh, -c, 'sleep 1; exec /opt/dlmatrix/bin/loader-c "$0" "RTLD_GLOBAL|RTLD_NOW" dlmatrix_probe probe numpy', "{library}"]
+    run: [sh, -c, 'sleep 1; exec ${LAYOUT.bin}/loader-c "$0" "RTLD_GLOBAL|RTLD_NOW" dlmatrix_probe probe numpy', "{library}"]
   stubborn:
     run: [sh, -c, 'trap "" TERM; echo started; while :; do sleep 1; done']
 matrix:

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, mkdirSync, readdirSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { LAYOUT } from '../image/layout.ts';
 import type { BaseImageResolver } from './base-image.ts';
 import type { ProjectBuildPlan } from '../plan/project-build.ts';
 import type { Manifest, ToolchainManifest } from '../image/manifest.ts';
@@ -30,7 +31,7 @@ const TOOLCHAIN: ToolchainManifest = {
   rustc: 'rustc 1.63.0',
   cargo: 'cargo 1.65.0',
 };
-const variant = { library: '/opt/dlmatrix/variants/plain/src/f/target/release/libf.so', project: '/opt/dlmatrix/variants/plain/src/f', exports: ['dlmatrix_probe'], linked: {}, hosts: [] };
+const variant = { library: `${LAYOUT.root}/variants/plain/src/f/target/release/libf.so`, project: `${LAYOUT.root}/variants/plain/src/f`, exports: ['dlmatrix_probe'], linked: {}, hosts: [] };
 
 /** The image of a ready environment (what the scheduler runs). */
 function ready(result: EnvironmentImage) {
@@ -108,7 +109,7 @@ describe('ImageBuilder', () => {
       'dev.dlmatrix.content-hash': expect.stringMatching(/^[0-9a-f]{64}$/),
     });
     // The distro's Python: the CPython stage is the base itself (its glob copies nothing).
-    expect(engine.builds[0].buildArgs).toMatchObject({ BASE_IMAGE: 'debian:bookworm-slim', PYTHON_IMAGE: 'debian:bookworm-slim', PYTHON: 'system', PYTHON_BUILD: 'distro', DLMATRIX_ROOT: '/opt/dlmatrix' });
+    expect(engine.builds[0].buildArgs).toMatchObject({ BASE_IMAGE: 'debian:bookworm-slim', PYTHON_IMAGE: 'debian:bookworm-slim', PYTHON: 'system', PYTHON_BUILD: 'distro', DLMATRIX_ROOT: LAYOUT.root });
     expect(engine.builds[1].buildArgs).toMatchObject({
       TOOLCHAIN_IMAGE: engine.builds[0].tag,
       BASE_IMAGE: 'debian:bookworm-slim',

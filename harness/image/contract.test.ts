@@ -36,14 +36,14 @@ const toolchain: ToolchainManifest = {
   rustc: 'rustc 1.85.0',
   cargo: 'cargo 1.85.0',
 };
-const variant = { library: '/opt/dlmatrix/variants/plain/src/probe/target/release/libdlmatrix_probe.so', project: '/opt/dlmatrix/variants/plain/src/probe', exports: ['dlmatrix_probe'], linked: { c: '/opt/dlmatrix/variants/plain/bin/loader-c-linked' }, hosts: [] };
+const variant = { library: `${LAYOUT.root}/variants/plain/src/probe/target/release/libdlmatrix_probe.so`, project: `${LAYOUT.root}/variants/plain/src/probe`, exports: ['dlmatrix_probe'], linked: { c: `${LAYOUT.root}/variants/plain/bin/loader-c-linked` }, hosts: [] };
 const environment: EnvironmentManifest = {
   ...toolchain,
   stage: 'environment',
   python: { ...toolchain.python, build: 'standalone', libpython: { kind: 'static', path: '/root/.pyenv/versions/3.13.5/lib/libpython3.13.a' }, source: { url: 'http://example/python.tar.xz', sha256: 'a'.repeat(64) } },
   numpy: { request: 'latest', version: '2.3.2', source: 'pypi' },
   node: null,
-  loaders: { c: '/opt/dlmatrix/bin/loader-c' },
+  loaders: { c: `${LAYOUT.root}/bin/loader-c` },
   variants: { plain: variant, promote: variant },
 };
 const skipped: SkippedManifest = { schema: 1, stage: 'toolchain', status: 'skipped', skipReason: 'this distro has no Python 3.12 package (python3.12)' };

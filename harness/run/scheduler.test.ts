@@ -4,6 +4,7 @@
 // tested in runner.test.ts, the real engine in the *.docker.test.ts files.
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { LAYOUT } from '../image/layout.ts';
 import { BuildFailedError, type AttachedStreams, type ContainerClient, type ContainerSpec } from '../docker/container-client.ts';
 import { parseFlags } from '../matrix/flags.ts';
 import type { CustomLoader, Mitigation } from '../matrix/types.ts';
@@ -17,10 +18,10 @@ import type { InvocationContext } from './invocation.ts';
 import { RunStop } from './run-stop.ts';
 import { runPlan, type ImageProvider, type RunSettings } from './scheduler.ts';
 
-const LIBRARY = '/opt/dlmatrix/variants/plain/src/fixture/target/release/libf.so';
-const PROMOTED = '/opt/dlmatrix/variants/promote/src/fixture/target/release/libf.so';
-const PLAIN_PROJECT = '/opt/dlmatrix/variants/plain/src/fixture';
-const PROMOTE_PROJECT = '/opt/dlmatrix/variants/promote/src/fixture';
+const LIBRARY = `${LAYOUT.root}/variants/plain/src/fixture/target/release/libf.so`;
+const PROMOTED = `${LAYOUT.root}/variants/promote/src/fixture/target/release/libf.so`;
+const PLAIN_PROJECT = `${LAYOUT.root}/variants/plain/src/fixture`;
+const PROMOTE_PROJECT = `${LAYOUT.root}/variants/promote/src/fixture`;
 const LIBPYTHON = '/usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0';
 const MANIFEST: EnvironmentManifest = {
   schema: 1,
@@ -34,9 +35,9 @@ const MANIFEST: EnvironmentManifest = {
   cargo: 'cargo 1.65.0',
   numpy: { request: 'system', version: '1.24.2', source: 'distro' },
   node: 'v18.19.0',
-  loaders: { c: '/opt/dlmatrix/bin/loader-c', rust: '/opt/dlmatrix/bin/loader-rust', node: '/opt/dlmatrix/loaders/node/loader.mjs' },
+  loaders: { c: `${LAYOUT.root}/bin/loader-c`, rust: `${LAYOUT.root}/bin/loader-rust`, node: `${LAYOUT.root}/loaders/node/loader.mjs` },
   variants: {
-    plain: { library: LIBRARY, project: PLAIN_PROJECT, exports: ['dlmatrix_probe'], linked: { c: '/opt/dlmatrix/variants/plain/bin/loader-c-linked' }, hosts: [] },
+    plain: { library: LIBRARY, project: PLAIN_PROJECT, exports: ['dlmatrix_probe'], linked: { c: `${LAYOUT.root}/variants/plain/bin/loader-c-linked` }, hosts: [] },
     promote: { library: PROMOTED, project: PROMOTE_PROJECT, exports: ['dlmatrix_probe'], linked: {}, hosts: [] },
   },
 };
@@ -218,17 +219,17 @@ describe('runPlan', () => {
     expect(engine.created[0]).toMatchObject({
       image: 'img-bookworm-system',
       stdinOnce: true,
-      cmd: ['/opt/dlmatrix/python', '-u', '/opt/dlmatrix/runtime/runner.py'],
+      cmd: [`${LAYOUT.root}/python`, '-u', `${LAYOUT.root}/runtime/runner.py`],
       labels: { 'dev.dlmatrix.run': 'test', 'dev.dlmatrix.owner': 'host:1' },
     });
     expect(engine.removed.sort()).toEqual(['container-1', 'container-2']);
     expect(engine.requests[0]).toMatchObject({
-      argv: ['/opt/dlmatrix/bin/loader-c', LIBRARY, 'RTLD_LOCAL|RTLD_NOW', 'dlmatrix_probe', 'probe', 'numpy'],
+      argv: [`${LAYOUT.root}/bin/loader-c`, LIBRARY, 'RTLD_LOCAL|RTLD_NOW', 'dlmatrix_probe', 'probe', 'numpy'],
       cwd: PLAIN_PROJECT,
       timeout: 60,
       watch: ['numpy'],
     });
-    expect(engine.requests.find((r) => r.argv[0].endsWith('linked'))?.argv).toEqual(['/opt/dlmatrix/variants/plain/bin/loader-c-linked', 'numpy']);
+    expect(engine.requests.find((r) => r.argv[0].endsWith('linked'))?.argv).toEqual([`${LAYOUT.root}/variants/plain/bin/loader-c-linked`, 'numpy']);
     expect(outcome.environments[0].resolved).toEqual({ python: '3.11.2', numpy: '1.24.2', node: 'v18.19.0', rustc: 'rustc 1.63.0', os: 'Debian GNU/Linux 12 (bookworm)' });
   });
 
