@@ -29,7 +29,7 @@ const LAYERS: Record<string, { only?: string[]; never?: string[] }> = {
   // The images stage builds what the plan decided (ProjectBuildPlan), nothing else of it.
   docker: { only: ['plan/project-build.ts', 'image/'] },
   run: {
-    only: ['docker/container-client.ts', 'docker/labels.ts', 'docker/images.ts', 'image/', 'matrix/flags.ts', 'matrix/types.ts', 'plan/', 'verdict/', 'results/', 'report/reporter.ts'],
+    only: ['docker/container-client.ts', 'docker/labels.ts', 'docker/images.ts', 'image/', 'matrix/flags.ts', 'matrix/suggest.ts', 'matrix/types.ts', 'plan/', 'verdict/', 'results/', 'report/reporter.ts'],
   },
   verdict: { only: ['results/types.ts', 'matrix/', 'image/'] },
   results: { only: [] },

@@ -201,6 +201,7 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
         failFast: values['fail-fast']!,
         context: {
           entry: config.fixture.entry,
+          entryAt: config.fixture.entryAt,
           entryKind: config.fixture.entryKind,
           loaders: config.loaders,
           imports: config.imports,
@@ -225,6 +226,11 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
     process.stderr.write(`reports in ${values.out}: ${reportFiles(reporters).join(', ')}\n`);
     const unwritten = reportWriteFailures(reporter);
     if (exitSignal) return SIGNAL_EXIT[exitSignal];
+    if (outcome.stopReason?.kind === 'matrix-error') {
+      // Found once the library was built (its exports): the matrix's mistake, like any matrix error.
+      process.stderr.write(`${new MatrixFileError(outcome.stopReason.diagnostics ?? []).message}\n`);
+      return EXIT.usage;
+    }
     if (outcome.stopReason?.kind === 'engine-lost') {
       process.stderr.write(`dlmatrix: ${outcome.stopReason.message.replace(/^not run: /, '')}; results gathered so far are written\n`);
       return EXIT.infrastructure;

@@ -23,6 +23,7 @@ export function readFixture(r: YamlReader, root: YAMLMap, pair: Pair | undefined
     return fixture;
   }
   const node = r.value(pair);
+  fixture.entryAt = r.pos(node ?? pair);
   if (!isMap(node)) {
     const text = r.scalarText(node, '`fixture`', r.keyNode(pair));
     if (text !== undefined) fixture.dir = projectDir(r, node!, text, dir);
@@ -60,6 +61,7 @@ export function readFixture(r: YamlReader, root: YAMLMap, pair: Pair | undefined
     r.error(entry.node, `\`fixture.entry\` "${entry.text}" is not a C symbol name`, 'write the name of an exported `extern "C" fn`, e.g. `entry: pytest`');
   } else if (entry) {
     fixture.entry = entry.text;
+    fixture.entryAt = r.pos(entry.node);
     fixture.entryKind = entry.text === PROBE_ENTRY ? 'probe' : 'void';
   }
 

@@ -72,6 +72,8 @@ export interface FixtureConfig {
   library?: string;
   /** Exported symbol the built-in loaders call. */
   entry: string;
+  /** Where `entry` is written (the fixture's own position when it is the default): errors about it point here. */
+  entryAt?: SourcePos;
   entryKind: EntryKind;
   /** Cargo feature that turns on the library's own fix, for `mitigation: promote`. */
   promoteFeature?: string;

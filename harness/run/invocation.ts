@@ -6,12 +6,14 @@
 import type { EnvironmentManifest } from '../image/manifest.ts';
 import type { RunnerRequest } from '../image/runner-protocol.ts';
 import { formatFlags } from '../matrix/flags.ts';
-import type { CustomLoader, EntryKind, Mitigation } from '../matrix/types.ts';
+import type { CustomLoader, EntryKind, Mitigation, SourcePos } from '../matrix/types.ts';
 import type { PlannedCell } from '../plan/plan.ts';
 
 /** What every cell of a run shares: how the library is entered and the user's host programs. */
 export interface InvocationContext {
   entry: string;
+  /** Where the matrix file names the entry (for an error when the library does not export it). */
+  entryAt?: SourcePos;
   entryKind: EntryKind;
   loaders: Readonly<Record<string, CustomLoader>>;
   imports: string[];

@@ -322,6 +322,21 @@ describe('runPlan', () => {
     expect(cells[0]).toMatchObject({ outcome: 'harness-error', verdict: 'fail', reason: expect.stringContaining('KeyError: argv') });
   });
 
+  it('stops with a matrix error at `entry:` when the built library does not export the entry, naming the nearest export', async () => {
+    const engine = new FakeEngine();
+    const exporting = images([], { ...MANIFEST, variants: { plain: { ...MANIFEST.variants.plain, exports: ['myplugin_init', 'myplugin_version'] } } });
+    const at = { file: '/p/matrix.yaml', line: 4, col: 10 };
+    const outcome = await runPlan(
+      planFromCells([cell('bookworm', 'c', 'RTLD_LOCAL|RTLD_NOW', ['undefined-symbol'])]),
+      { client: engine, images: exporting, reporter: { name: 'none' } },
+      settings({ context: { ...context(), entry: 'myplugin_int', entryKind: 'void', entryAt: at } }),
+    );
+    expect(outcome.stopReason).toMatchObject({ kind: 'matrix-error', diagnostics: [{ at, message: expect.stringContaining('exports no function `myplugin_int`'), hint: expect.stringContaining('did you mean `myplugin_init`?') }] });
+    // Never classified, never passing as the NumPy failure it expected.
+    expect(outcome.cells[0]).toMatchObject({ outcome: 'skipped', verdict: 'skip' });
+    expect(engine.requests).toHaveLength(0);
+  });
+
   it('reports a cell that passes only on retry as flaky, with its attempts', async () => {
     const engine = new FakeEngine();
     engine.respond = (_request, attempt) => (attempt === 1 ? { exitCode: null, signal: 'SIGSEGV', trace: [] } : { trace: imported(true) });

@@ -15,6 +15,7 @@ import type { CellResult, EnvironmentInfo } from '../results/types.ts';
 import { buildErrorText } from './build-error-text.ts';
 import { notRunResult } from './cell-result.ts';
 import { runCell, type CellSettings } from './cell-runner.ts';
+import { entryProblem } from './entry-check.ts';
 import { EnvironmentSession } from './environment-session.ts';
 import type { InvocationContext } from './invocation.ts';
 import type { RunStop, StopReason } from './run-stop.ts';
@@ -124,6 +125,14 @@ export async function runPlan(
       return;
     }
     Object.assign(info, { image: ready.image.ref, imageId: ready.image.id, buildMs: ready.image.buildMs, resolved: resolvedVersions(ready.manifest) });
+    const { context } = settings;
+    const called = environment.cells.some((cell) => !context.loaders[cell.axes.loader] || context.loaders[cell.axes.loader]!.run.some((arg) => arg.includes('{entry}')));
+    const wrongEntry = entryProblem(ready.manifest, context.entry, context.entryAt, called);
+    if (wrongEntry) {
+      stop.stop({ kind: 'matrix-error', message: `not run: ${wrongEntry.message}`, diagnostics: [wrongEntry] });
+      await reporter.onEnvironmentReady?.(info);
+      return;
+    }
     // A slot is taken only once the image is ready: ready environments never wait behind builds.
     await environmentLimit(() => runInSession(environment, info, { ref: ready.image.ref, manifest: ready.manifest }));
   };
