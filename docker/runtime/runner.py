@@ -6,11 +6,12 @@
 #
 # Request: {"id", "argv", "cwd", "env", "timeout", "watch": [modules], "maxOutput", "killGrace"}
 # Replies: {"type": "ready", "pid"} once, then per request {"type": "result", "id", "exitCode",
-#          "signal", "timedOut", "stdout", "stderr", "trace": [events], "durationMs"}
+#          "signal", "timedOut", "outOfMemory", "stdout", "stderr", "trace": [events], "durationMs"}
 #          or {"type": "error", "id", "kind", "message"}: kind "start" when the program could not
 #          be started, "runner" when the runner itself failed (message: its traceback).
 # The shapes are declared in harness/image/contract-schema.ts; the runner's tests hold it to them.
 # Runs on every Python 3 the environments have (3.6+): no newer syntax.
+import errno
 import json
 import os
 import signal
@@ -71,6 +72,20 @@ def drain(stream, capture):
         capture.feed(chunk)
 
 
+def oom_kills():
+    """How many processes the kernel killed for memory in this container (cgroup v2, then v1)."""
+    for path in ("/sys/fs/cgroup/memory.events", "/sys/fs/cgroup/memory/memory.oom_control"):
+        try:
+            with open(path) as handle:
+                for line in handle:
+                    fields = line.split()
+                    if len(fields) == 2 and fields[0] == "oom_kill":
+                        return int(fields[1])
+        except (IOError, OSError, ValueError):
+            continue
+    return None
+
+
 def kill_group(process, sig):
     try:
         os.killpg(process.pid, sig)
@@ -104,15 +119,24 @@ def run(request):
     limit = int(request.get("maxOutput") or DEFAULT_MAX_OUTPUT)
     out, err = Capture(limit), Capture(limit)
     started = time.time()
-    try:
-        process = subprocess.Popen(request["argv"], cwd=request.get("cwd") or "/", env=env,
-                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   start_new_session=True)
-    except (OSError, ValueError) as exc:
-        read_trace(trace_path)
-        send({"type": "error", "id": request.get("id"), "kind": "start",
-              "message": "cannot start %s: %s" % (request["argv"][:1], exc)})
-        return
+    timeout = float(request.get("timeout") or 60)
+    ooms_before = oom_kills()
+    while True:
+        try:
+            process = subprocess.Popen(request["argv"], cwd=request.get("cwd") or "/", env=env,
+                                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                       start_new_session=True)
+            break
+        except (OSError, ValueError) as exc:
+            # The container's process limit is reached (another cell's fork bomb, until its
+            # timeout ends it): wait for room rather than fail a cell that did nothing wrong.
+            if getattr(exc, "errno", None) == errno.EAGAIN and time.time() - started < timeout:
+                time.sleep(0.2)
+                continue
+            read_trace(trace_path)
+            send({"type": "error", "id": request.get("id"), "kind": "start",
+                  "message": "cannot start %s: %s" % (request["argv"][:1], exc)})
+            return
     with _children_lock:
         _children[request["id"]] = process
     readers = [threading.Thread(target=drain, args=(process.stdout, out)),
@@ -132,7 +156,7 @@ def run(request):
         if not finished.wait(float(request.get("killGrace") or KILL_GRACE_SECONDS)):
             kill_group(process, signal.SIGKILL)
 
-    timer = threading.Timer(float(request.get("timeout") or 60), on_timeout)
+    timer = threading.Timer(max(0.0, timeout - (time.time() - started)), on_timeout)
     timer.daemon = True
     timer.start()
     process.wait()
@@ -149,12 +173,17 @@ def run(request):
     with _children_lock:
         _children.pop(request["id"], None)
     code = process.returncode
+    ooms_after = oom_kills()
+    # Killed with SIGKILL while the kernel killed for memory: the container's memory limit.
+    out_of_memory = (code == -signal.SIGKILL and not timed_out and ooms_before is not None
+                     and ooms_after is not None and ooms_after > ooms_before)
     send({
         "type": "result",
         "id": request["id"],
         "exitCode": code if code >= 0 else None,
         "signal": signal_name(-code) if code < 0 else None,
         "timedOut": timed_out,
+        "outOfMemory": out_of_memory,
         "stdout": out.text(),
         "stderr": err.text(),
         "trace": read_trace(trace_path),

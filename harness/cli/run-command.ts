@@ -6,7 +6,6 @@ import { koffiMinimumNode } from '../docker/build-context.ts';
 import type { ContainerClient } from '../docker/container-client.ts';
 import { DockerodeClient } from '../docker/dockerode-client.ts';
 import { ImageBuilder } from '../docker/images.ts';
-import { LABELS } from '../docker/labels.ts';
 import { RegistryCache } from '../docker/registry-cache.ts';
 import { MatrixFileError } from '../matrix/diagnostics.ts';
 import type { MatrixConfig } from '../matrix/types.ts';
@@ -177,7 +176,7 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
     await reporter.onBegin({ matrixFile: values.config!, totalCells: plan.cells.length, environments: plan.environments.length });
     const images = new ImageBuilder(client, {
       project: projectBuildPlan(config, full),
-      containerLabels: { [LABELS.owner]: ownerLabel(owner) },
+      owner: ownerLabel(owner),
       cache: cacheRegistry ? new RegistryCache(client, cacheRegistry, (line) => void reporter.onLog(line)) : undefined,
       numpy,
       cpython,
@@ -199,6 +198,7 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
         timeoutSeconds,
         retries,
         failFast: values['fail-fast']!,
+        sandbox: { memoryBytes: config.options.cellMemoryBytes, pids: config.options.cellPids },
         context: {
           entry: config.fixture.entry,
           entryAt: config.fixture.entryAt,

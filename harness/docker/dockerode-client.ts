@@ -156,7 +156,19 @@ export class DockerodeClient implements ContainerClient {
       ...(spec.cmd && { Cmd: spec.cmd }),
       Labels: spec.labels,
       ...(spec.stdinOnce && { OpenStdin: true, StdinOnce: true, AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: false }),
-      HostConfig: { Init: true, AutoRemove: true },
+      HostConfig: {
+        Init: true,
+        AutoRemove: true,
+        ...(spec.sandbox && {
+          NetworkMode: 'none',
+          Memory: spec.sandbox.memoryBytes,
+          MemorySwap: spec.sandbox.memoryBytes,
+          PidsLimit: spec.sandbox.pids,
+          // The runner and the loaders need no capability: they run, read and kill their own.
+          CapDrop: ['ALL'],
+          SecurityOpt: ['no-new-privileges'],
+        }),
+      },
     });
     return container.id;
   }

@@ -8,7 +8,7 @@ import { ContractError } from '../image/contract-error.ts';
 import { LAYOUT } from '../image/layout.ts';
 import { parseManifest, type Manifest } from '../image/manifest.ts';
 import type { Containers } from './container-client.ts';
-import { LABELS } from './labels.ts';
+import { containerLabels } from './labels.ts';
 
 export class ImageManifests {
   private readonly read = new Map<string, Promise<Manifest>>();
@@ -18,8 +18,8 @@ export class ImageManifests {
     private readonly options: {
       /** Host folder for small facts kept between runs (e.g. ~/.cache/dlmatrix). */
       cacheDir?: string;
-      /** Labels for the container it creates to read a manifest, e.g. the run's owner. */
-      containerLabels?: Record<string, string>;
+      /** The harness that creates the containers reading manifests (host:pid), so a later run can reap them. */
+      owner?: string;
     } = {},
   ) {}
 
@@ -57,7 +57,7 @@ export class ImageManifests {
   }
 
   private async fromImage(ref: string): Promise<string> {
-    const id = await this.client.createContainer({ image: ref, labels: { ...this.options.containerLabels, [LABELS.managed]: 'true' }, cmd: ['true'] });
+    const id = await this.client.createContainer({ image: ref, labels: containerLabels('manifest-reader', this.options.owner ?? 'unknown:0'), cmd: ['true'] });
     try {
       const content = await this.client.readFile(id, LAYOUT.manifest);
       if (!content) throw new ContractError(`image ${ref}`, `it has no ${LAYOUT.manifest}: not built by this dlmatrix (remove it and run again)`);

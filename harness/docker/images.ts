@@ -23,7 +23,7 @@ import {
 import { BuildFailedError, type Containers, type ImageStore } from './container-client.ts';
 import { ImageManifests } from './image-manifests.ts';
 import type { ProjectBuildPlan } from '../plan/project-build.ts';
-import { LABELS } from './labels.ts';
+import { CONTAINER_ONLY_LABELS, LABELS } from './labels.ts';
 import type { RegistryCache } from './registry-cache.ts';
 
 /** Picks the NumPy release an environment installs (`latest`, `oldest`, or a pin), or says why none fits. */
@@ -68,8 +68,8 @@ export interface ImageBuilderOptions {
   numpy?: NumpyResolver;
   /** Resolves and fetches CPython releases for the `python-build` layouts built from source. */
   cpython?: CpythonReleases;
-  /** Labels for the containers it creates (to read an image's manifest), e.g. the run's owner. */
-  containerLabels?: Record<string, string>;
+  /** The harness (host:pid) on the containers it creates to read manifests, so a later run can reap them. */
+  owner?: string;
   /** Where images are looked up before they are built, and pushed after (--cache-registry). */
   cache?: RegistryCache;
   /** Where small facts about images are kept between runs (e.g. ~/.cache/dlmatrix). */
@@ -138,7 +138,7 @@ export class ImageBuilder {
   ) {
     this.buildLimit = pLimit(Math.max(1, options.buildJobs));
     this.bases = bases ?? new BaseImageResolver(client, options.log, this.buildLimit, undefined, options.cache, options.signal);
-    this.manifests = new ImageManifests(client, { cacheDir: options.cacheDir, containerLabels: options.containerLabels });
+    this.manifests = new ImageManifests(client, { cacheDir: options.cacheDir, owner: options.owner });
   }
 
   /** Shared by every NumPy variant of a (distro, python, python-build). */
@@ -399,8 +399,9 @@ export class ImageBuilder {
           dockerfile: spec.dockerfile,
           tag: spec.ref,
           buildArgs: spec.buildArgs,
-          // No run id: an image is shared by every run that needs the same content.
-          labels: { [LABELS.managed]: 'true', ...spec.labels },
+          // No run id: an image is shared by every run that needs the same content. And no label
+          // of a container: every container started from the image would inherit it.
+          labels: imageLabels(spec.labels),
           signal: this.options.signal,
         },
         (line) => logStream.write(`${line}\n`),
@@ -412,6 +413,12 @@ export class ImageBuilder {
     if (!built) throw new Error(`build of ${spec.ref} reported success but the image is missing`);
     return { ref: spec.ref, id: built.id, built: true, buildMs: Date.now() - started, logFile };
   }
+}
+
+function imageLabels(labels: Record<string, string>): Record<string, string> {
+  const misplaced = Object.keys(labels).filter((name) => CONTAINER_ONLY_LABELS.includes(name));
+  if (misplaced.length > 0) throw new Error(`an image must not carry container labels (${misplaced.join(', ')}): its containers would inherit them`);
+  return { [LABELS.managed]: 'true', ...labels };
 }
 
 /** `-shared` in tags and cache keys of a CPython built from source; nothing for the distro's (tags stay as they were). */

@@ -185,7 +185,7 @@ export const CONTRACT_SCHEMA = {
         },
         {
           type: 'object',
-          required: ['type', 'id', 'exitCode', 'signal', 'timedOut', 'stdout', 'stderr', 'trace', 'durationMs'],
+          required: ['type', 'id', 'exitCode', 'signal', 'timedOut', 'outOfMemory', 'stdout', 'stderr', 'trace', 'durationMs'],
           additionalProperties: false,
           properties: {
             type: { const: 'result' },
@@ -193,6 +193,7 @@ export const CONTRACT_SCHEMA = {
             exitCode: { type: ['integer', 'null'] },
             signal: { type: ['string', 'null'] },
             timedOut: { type: 'boolean' },
+            outOfMemory: { type: 'boolean', description: 'The kernel killed it for memory: the container\'s cell-memory limit.' },
             stdout: { type: 'string' },
             stderr: { type: 'string' },
             trace: { type: 'array', items: { $ref: '#/$defs/traceEvent' } },

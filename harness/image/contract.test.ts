@@ -50,7 +50,7 @@ const skipped: SkippedManifest = { schema: 1, stage: 'toolchain', status: 'skipp
 const request: RunnerRequest = { id: 'c#1', argv: ['/bin/true'], cwd: '/', env: { A: 'b' }, timeout: 60, watch: ['numpy'], maxOutput: 1024 };
 const replies: RunnerReply[] = [
   { type: 'ready', pid: 7 },
-  { type: 'result', id: 'c#1', exitCode: null, signal: 'SIGSEGV', timedOut: false, stdout: '', stderr: '', trace: [{ event: 'start', pid: 3, python: '3.13.5' }], durationMs: 12 },
+  { type: 'result', id: 'c#1', exitCode: null, signal: 'SIGSEGV', timedOut: false, outOfMemory: false, stdout: '', stderr: '', trace: [{ event: 'start', pid: 3, python: '3.13.5' }], durationMs: 12 },
   { type: 'error', id: null, kind: 'runner', message: 'the cell runner failed:\nTraceback ...' },
 ];
 const events: TraceEvent[] = [
@@ -125,7 +125,7 @@ describe('readers at the boundary', () => {
   it('parseRunnerReply checks each reply line', () => {
     expect(parseRunnerReply('{"type":"ready","pid":3}', 'r')).toEqual({ type: 'ready', pid: 3 });
     expect(() => parseRunnerReply('not json', 'the cell runner of x')).toThrow(/^the cell runner of x: not a JSON reply: not json$/);
-    expect(() => parseRunnerReply('{"type":"result","id":"a","exitCode":0,"signal":null,"timedOut":false,"stdout":"","stderr":"","trace":[],"durationMs":-1}', 'r')).toThrow(
+    expect(() => parseRunnerReply('{"type":"result","id":"a","exitCode":0,"signal":null,"timedOut":false,"outOfMemory":false,"stdout":"","stderr":"","trace":[],"durationMs":-1}', 'r')).toThrow(
       /^r: durationMs: must be at least 0 \(got -1\)$/,
     );
   });

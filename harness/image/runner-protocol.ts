@@ -29,6 +29,8 @@ export interface RunnerResult {
   exitCode: number | null;
   signal: string | null;
   timedOut: boolean;
+  /** The kernel killed it for memory (the container's cell-memory limit). */
+  outOfMemory: boolean;
   stdout: string;
   stderr: string;
   trace: TraceEvent[];

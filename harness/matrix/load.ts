@@ -45,11 +45,13 @@ export const DEFAULT_OPTIONS: Readonly<MatrixOptions> = {
   maxCells: 4096,
   hostCaCertificates: 'auto',
   cellThreads: 1,
+  cellMemoryBytes: 2 * 1024 ** 3,
+  cellPids: 1024,
 };
 
 const TOP_KEYS = ['fixture', 'imports', 'loaders', 'matrix', 'expect', 'options'];
 const RULE_KEYS = ['when', 'outcome'];
-const OPTION_KEYS = ['timeout', 'max-cells', 'host-ca-certificates', 'cache-registry', 'cell-threads', 'python-sources'];
+const OPTION_KEYS = ['timeout', 'max-cells', 'host-ca-certificates', 'cache-registry', 'cell-threads', 'cell-memory', 'cell-pids', 'python-sources'];
 /** A Docker repository name: [host[:port]/]path, lower case. */
 const REPOSITORY = /^([a-z0-9.-]+(:\d+)?\/)?[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
 const MATRIX_LISTS = ['exclude', 'include'];
@@ -291,6 +293,16 @@ class MatrixReader {
       if (text !== undefined && !REPOSITORY.test(text)) {
         this.r.error(v, `\`cache-registry\` "${text}" is not a registry repository`, 'e.g. `cache-registry: ghcr.io/me/dlmatrix-cache` or `localhost:5000/dlmatrix` (no tag)');
       } else if (text !== undefined) options.cacheRegistry = text;
+    }
+    options.cellPids =
+      number('cell-pids', (n) => Number.isInteger(n) && n >= 16, 'a whole number of at least 16', 'e.g. `cell-pids: 1024` (processes and threads at once in an environment\'s container)') ??
+      options.cellPids;
+    const memory = pairs.get('cell-memory');
+    if (memory) {
+      const v = this.r.value(memory);
+      const bytes = isScalar(v) ? memoryBytes(v.value) : undefined;
+      if (bytes !== undefined && bytes >= 64 * 1024 ** 2) options.cellMemoryBytes = bytes;
+      else this.r.error(v ?? memory, `\`cell-memory\` must be a size of at least 64m, not ${kindOf(v)}`, 'e.g. `cell-memory: 2g` or `512m` (for an environment\'s container, shared by its cells)');
     }
     const sources = pairs.get('python-sources');
     if (sources) options.pythonSources = this.pythonSources(sources);
@@ -560,4 +572,12 @@ class MatrixReader {
     }
     return ok ? outcomes : undefined;
   }
+}
+
+/** `2g`, `512m`, `1048576k` or a number of bytes. */
+function memoryBytes(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
+  const match = typeof value === 'string' ? /^(\d+(?:\.\d+)?)\s*([kmg])i?b?$/i.exec(value.trim()) : null;
+  if (!match) return undefined;
+  return Math.round(Number(match[1]) * 1024 ** { k: 1, m: 2, g: 3 }[match[2]!.toLowerCase() as 'k' | 'm' | 'g']);
 }

@@ -52,6 +52,10 @@ export interface MatrixOptions {
    * 'default' to leave the libraries their own choice (one thread per core, in every cell).
    */
   cellThreads: number | 'default';
+  /** Memory of each environment's cell container, bytes (its cells share it; a hog is killed, the others go on). */
+  cellMemoryBytes: number;
+  /** Processes and threads at once in each environment's cell container (a fork bomb hits it, not the machine). */
+  cellPids: number;
   /** Where CPython release tarballs come from (an upstream URL template with {version}) and pinned sha256 per release. */
   pythonSources?: { url?: string; sha256: Record<string, string> };
 }

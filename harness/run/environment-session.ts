@@ -2,7 +2,7 @@
 // (docker/runtime/runner.py) attached on stdin/stdout: cells are requests to it, not `docker
 // exec`s. Because the engine closes that stdin when the harness goes away, by any means (kill -9
 // included), the runner exits and the container, created with AutoRemove, disappears with it.
-import type { Containers, Labels } from '../docker/container-client.ts';
+import type { Containers, Labels, Sandbox } from '../docker/container-client.ts';
 import { RUNNER_COMMAND } from '../image/layout.ts';
 import type { EnvironmentManifest } from '../image/manifest.ts';
 import type { RunnerError, RunnerRequest, RunnerResult } from '../image/runner-protocol.ts';
@@ -24,9 +24,10 @@ export class EnvironmentSession {
     client: Containers,
     image: { ref: string; manifest: EnvironmentManifest },
     labels: Labels,
+    sandbox: Sandbox,
     onDiagnostic: (line: string) => void,
   ): Promise<EnvironmentSession> {
-    const id = await client.createContainer({ image: image.ref, labels, stdinOnce: true, cmd: [...RUNNER_COMMAND] });
+    const id = await client.createContainer({ image: image.ref, labels, stdinOnce: true, cmd: [...RUNNER_COMMAND], sandbox });
     try {
       const channel = new RunnerChannel(await client.attachAndStart(id), `the cell runner of ${image.ref}`, onDiagnostic);
       let timer: NodeJS.Timeout | undefined;

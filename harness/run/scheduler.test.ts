@@ -42,7 +42,7 @@ const MANIFEST: EnvironmentManifest = {
   },
 };
 
-type Reply = { exitCode?: number | null; signal?: string | null; timedOut?: boolean; stdout?: string; stderr?: string; trace?: unknown[] } | 'error' | 'runner-bug' | 'die';
+type Reply = { exitCode?: number | null; signal?: string | null; timedOut?: boolean; outOfMemory?: boolean; stdout?: string; stderr?: string; trace?: unknown[] } | 'error' | 'runner-bug' | 'die';
 
 const imported = (ok: boolean) =>
   ok
@@ -113,7 +113,7 @@ class FakeEngine implements ContainerClient {
           if (reply === 'die') return die();
           if (reply === 'error') return send({ type: 'error', id: request.id, kind: 'start', message: 'cannot start: No such file' });
           if (reply === 'runner-bug') return send({ type: 'error', id: request.id, kind: 'runner', message: 'the cell runner failed:\nTraceback (most recent call last):\nKeyError: argv' });
-          send({ type: 'result', id: request.id, exitCode: 0, signal: null, timedOut: false, stdout: '', stderr: '', trace: [], durationMs: 1, ...reply });
+          send({ type: 'result', id: request.id, exitCode: 0, signal: null, timedOut: false, outOfMemory: false, stdout: '', stderr: '', trace: [], durationMs: 1, ...reply });
         });
       }
     });
@@ -175,6 +175,7 @@ const settings = (overrides: Partial<RunSettings> = {}): RunSettings => ({
   timeoutSeconds: 60,
   retries: 0,
   failFast: false,
+  sandbox: { memoryBytes: 2 ** 31, pids: 1024 },
   context: context(),
   stop: new RunStop(),
   ...overrides,
@@ -219,7 +220,8 @@ describe('runPlan', () => {
     expect(engine.created[0]).toMatchObject({
       image: 'img-bookworm-system',
       stdinOnce: true,
-      cmd: [`${LAYOUT.root}/python`, '-u', `${LAYOUT.root}/runtime/runner.py`],
+      cmd: [LAYOUT.python, '-u', LAYOUT.runner],
+      sandbox: { memoryBytes: 2 ** 31, pids: 1024 },
       labels: { 'dev.dlmatrix.run': 'test', 'dev.dlmatrix.owner': 'host:1' },
     });
     expect(engine.removed.sort()).toEqual(['container-1', 'container-2']);
@@ -342,6 +344,13 @@ describe('runPlan', () => {
     engine.respond = (_request, attempt) => (attempt === 1 ? { exitCode: null, signal: 'SIGSEGV', trace: [] } : { trace: imported(true) });
     const { cells } = await runPlan(planFromCells([cell('bookworm', 'c', 'linked', ['loaded'])]), { client: engine, images: images(), reporter: { name: 'none' } }, settings({ retries: 2 }));
     expect(cells[0]).toMatchObject({ outcome: 'loaded', verdict: 'flaky', attempts: 2, previousAttempts: [{ outcome: 'crash', signal: 'SIGSEGV' }] });
+  });
+
+  it('says a cell the kernel killed for memory reached cell-memory', async () => {
+    const engine = new FakeEngine();
+    engine.respond = () => ({ exitCode: null, signal: 'SIGKILL', outOfMemory: true });
+    const { cells } = await runPlan(planFromCells([cell('bookworm', 'c', 'linked', ['loaded'])]), { client: engine, images: images(), reporter: { name: 'none' } }, settings());
+    expect(cells[0]).toMatchObject({ outcome: 'crash', signal: 'SIGKILL', reason: expect.stringContaining('killed by the kernel for memory (SIGKILL): it reached options.cell-memory') });
   });
 
   it('reports what the runner killed at the timeout as timeout', async () => {

@@ -5,10 +5,10 @@
 // the engine going away. Every planned cell ends with a result, and no reporter event comes after
 // runPlan returns.
 import pLimit from 'p-limit';
-import { BuildFailedError, type Containers, type Engine } from '../docker/container-client.ts';
+import { BuildFailedError, type Containers, type Engine, type Sandbox } from '../docker/container-client.ts';
 import type { EnvironmentImage, EnvironmentRequest } from '../docker/images.ts';
 import type { EnvironmentManifest } from '../image/manifest.ts';
-import { LABELS } from '../docker/labels.ts';
+import { containerLabels, LABELS } from '../docker/labels.ts';
 import type { PlannedEnvironment, Plan } from '../plan/plan.ts';
 import type { Reporter } from '../report/reporter.ts';
 import type { CellResult, EnvironmentInfo } from '../results/types.ts';
@@ -33,6 +33,8 @@ export interface RunSettings {
   timeoutSeconds: number;
   retries: number;
   failFast: boolean;
+  /** How each environment's container is contained (no network, memory and process limits). */
+  sandbox: Sandbox;
   context: InvocationContext;
   stop: RunStop;
 }
@@ -141,9 +143,9 @@ export async function runPlan(
     if (stop.stopped) return;
     let session: EnvironmentSession;
     try {
-      const labels = { [LABELS.managed]: 'true', [LABELS.run]: settings.runId, [LABELS.owner]: settings.owner, [LABELS.environment]: environment.key };
+      const labels = containerLabels('cell-runner', settings.owner, { [LABELS.run]: settings.runId, [LABELS.environment]: environment.key });
       // The runner's own failures (its tracebacks on stderr) reach the log, not the void.
-      session = await EnvironmentSession.open(client, image, labels, (line) => void reporter.onLog?.(`${environment.key}: ${line}`));
+      session = await EnvironmentSession.open(client, image, labels, settings.sandbox, (line) => void reporter.onLog?.(`${environment.key}: ${line}`));
     } catch (error) {
       if (stop.stopped || (await engineLost(error))) return;
       info.engineError = `the environment's container did not start: ${firstLine(error)}`;

@@ -26,6 +26,8 @@ export interface LoaderRun {
   signal?: string;
   /** The runner killed it at the cell timeout. */
   timedOut: boolean;
+  /** The kernel killed it for memory (the environment container's cell-memory limit). */
+  outOfMemory?: boolean;
   /** The import trace's events (empty when Python never started, or ran isolated). */
   trace: TraceEvent[];
 }
@@ -70,6 +72,7 @@ export function classify(run: LoaderRun, watched: readonly string[]): Classifica
     return { ...base, outcome: 'import-error', reason: `import ${failed.name}: ${failed.error}${thenCrashed}` };
   }
   // 2. How it ended.
+  if (signal && run.outOfMemory) return { ...base, outcome: 'crash', reason: `the loader was killed by the kernel for memory (${signal}): it reached options.cell-memory${lastLine(output.lines)}` };
   if (signal) return { ...base, outcome: 'crash', reason: `the loader was killed by ${signal}${lastLine(output.lines)}` };
   // 3. Its output.
   const fromText = classifyOutput(output.lines, resultLine);
