@@ -87,6 +87,8 @@ function loaderRun(reply: RunnerResult | RunnerError): LoaderRun {
     exitCode: reply.exitCode,
     ...(reply.signal && { signal: reply.signal }),
     timedOut: reply.timedOut,
-    trace: reply.trace ?? [],
+    ...(reply.outOfMemory && { outOfMemory: true }),
+    // Each event checked against the contract; one of the wrong shape is kept as `garbled`.
+    trace: parseTraceEvents(reply.trace),
   };
 }
