@@ -196,7 +196,11 @@ export const CONTRACT_SCHEMA = {
             outOfMemory: { type: 'boolean', description: 'The kernel killed it for memory: the container\'s cell-memory limit.' },
             stdout: { type: 'string' },
             stderr: { type: 'string' },
-            trace: { type: 'array', items: { $ref: '#/$defs/traceEvent' } },
+            trace: {
+              type: 'array',
+              description: 'The import trace\'s events; each is checked as a traceEvent on its own, and one of the wrong shape is kept as `garbled` (the rest of the trace still counts).',
+              items: { type: 'object', required: ['event'], properties: { event: { type: 'string' } } },
+            },
             durationMs: { type: 'integer', minimum: 0 },
           },
         },

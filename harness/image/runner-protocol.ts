@@ -4,7 +4,6 @@
 import { CONTRACT_SCHEMA, definition } from './contract-schema.ts';
 import { ContractError } from './contract-error.ts';
 import { schemaProblem } from './schema-check.ts';
-import type { TraceEvent } from './trace-events.ts';
 
 export interface RunnerRequest {
   /** Unique within the session; echoed in the reply. */
@@ -33,7 +32,8 @@ export interface RunnerResult {
   outOfMemory: boolean;
   stdout: string;
   stderr: string;
-  trace: TraceEvent[];
+  /** Checked one by one with parseTraceEvents (a malformed event must not void the reply). */
+  trace: unknown[];
   durationMs: number;
 }
 
