@@ -14,13 +14,13 @@ const output = captureOutput();
 
 function matrixFile(body: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'dlmatrix-cli-'));
-  mkdirSync(join(dir, 'fixture'));
-  writeFileSync(join(dir, 'fixture', 'Cargo.toml'), '[package]\nname = "f"\n');
+  mkdirSync(join(dir, 'project'));
+  writeFileSync(join(dir, 'project', 'Cargo.toml'), '[package]\nname = "f"\n');
   writeFileSync(join(dir, 'matrix.yaml'), body);
   return join(dir, 'matrix.yaml');
 }
 
-const GOOD = `fixture: fixture
+const GOOD = `project: project
 matrix:
   distro: [bookworm, trixie]
   python: [system]

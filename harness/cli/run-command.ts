@@ -36,7 +36,7 @@ import { dlmatrixVersion } from './version.ts';
 
 export const RUN_HELP = `Usage: dlmatrix run [options]
 
-Builds the project under test (the PyO3 fixture, or your own library and host programs) in
+Builds the project under test (the dlmatrix probe crate, or your own library and host programs) in
 Docker for every environment of the matrix, loads it with every loader, flag combination and
 mitigation, and writes results.json, junit.xml and index.html (and what --reporter asks for).
 
@@ -193,8 +193,8 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
         retries,
         failFast: values['fail-fast']!,
         context: {
-          entry: config.fixture.entry,
-          entryKind: config.fixture.entryKind,
+          entry: config.project.entry,
+          entryKind: config.project.entryKind,
           loaders: config.loaders,
           imports: config.imports,
           koffiMinimumNode: koffiMinimumNode(),

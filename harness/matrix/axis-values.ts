@@ -66,7 +66,7 @@ export function checkAxisValue(axis: string, value: string, customLoaders: reado
         message: `invalid mitigation "${value}"`,
         hint:
           `${guess === undefined ? '' : `did you mean \`${guess}\`? `}valid: none (as it is), preload (LD_PRELOAD of libpython), ` +
-          'promote (the library built with fixture.promote-feature)',
+          'promote (the library built with project.promote-feature)',
       };
     }
     case 'flags':

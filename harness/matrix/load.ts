@@ -10,7 +10,7 @@ import { axisValueKey, checkAxisValue, type AxisValueCheck } from './axis-values
 import { AXIS_EXAMPLES, checkCells } from './cell-checks.ts';
 import { MatrixFileError, sortDiagnostics } from './diagnostics.ts';
 import { excerpt, looksBinary } from './excerpt.ts';
-import { readFixture } from './fixture-section.ts';
+import { OLD_PROJECT_KEY, readProject } from './project-section.ts';
 import { readLoaders } from './loaders-section.ts';
 import { closest, didYouMean } from './suggest.ts';
 import {
@@ -18,11 +18,11 @@ import {
   type Combination,
   type CustomLoader,
   type ExpectRule,
-  type FixtureConfig,
   type MatrixConfig,
   type MatrixDiagnostic,
   type MatrixEntry,
   type MatrixOptions,
+  type ProjectConfig,
   type SourcePos,
 } from './types.ts';
 import { kindOf, YamlReader } from './yaml-reader.ts';
@@ -44,7 +44,7 @@ export const DEFAULT_OPTIONS: Readonly<MatrixOptions> = {
   cellThreads: 1,
 };
 
-const TOP_KEYS = ['fixture', 'imports', 'loaders', 'matrix', 'expect', 'options'];
+const TOP_KEYS = ['project', 'imports', 'loaders', 'matrix', 'expect', 'options'];
 const RULE_KEYS = ['when', 'outcome'];
 const OPTION_KEYS = ['timeout', 'max-cells', 'host-ca-certificates', 'cache-registry', 'cell-threads'];
 /** A Docker repository name: [host[:port]/]path, lower case. */
@@ -97,14 +97,14 @@ export function parseMatrix(text: string, file: string): ParsedMatrix {
 
   const root = reader.deref(doc.contents);
   if (root === undefined || (isScalar(root) && root.value === null)) {
-    reader.error(0, 'the matrix file is empty', 'start with `fixture: <crate folder>` and a `matrix:` mapping');
+    reader.error(0, 'the matrix file is empty', 'start with `project: <crate folder>` and a `matrix:` mapping');
     throw new MatrixFileError(reader.errors);
   }
   if (!isMap(root)) {
     reader.error(
       root,
       `the matrix file must be a YAML mapping, not ${kindOf(root)}`,
-      'write `key: value` lines: `fixture:`, `matrix:` and optionally `imports:`, `loaders:`, `expect:`, `options:`',
+      'write `key: value` lines: `project:`, `matrix:` and optionally `imports:`, `loaders:`, `expect:`, `options:`',
     );
     throw new MatrixFileError(reader.errors);
   }
@@ -139,7 +139,7 @@ function lowerFirst(s: string): string {
 
 /** What axis values are checked against: the project's own loaders and fix. */
 interface ProjectContext {
-  fixture: FixtureConfig;
+  project: ProjectConfig;
   loaders: Record<string, CustomLoader>;
 }
 
@@ -166,12 +166,12 @@ class MatrixReader {
   }
 
   read(root: YAMLMap): MatrixConfig {
-    const pairs = this.r.pairs(root, TOP_KEYS, 'top-level key');
-    const fixture = readFixture(this.r, root, pairs.get('fixture'), this.dir);
+    const pairs = this.r.pairs(root, TOP_KEYS, 'top-level key', [OLD_PROJECT_KEY]);
+    const project = readProject(this.r, root, pairs, this.dir);
     const imports = pairs.has('imports') ? this.imports(pairs.get('imports')!) : [...DEFAULT_IMPORTS];
     const loaders = pairs.has('loaders') ? readLoaders(this.r, pairs.get('loaders')!) : {};
     const options = pairs.has('options') ? this.options(pairs.get('options')!) : { ...DEFAULT_OPTIONS };
-    const matrix = this.matrix(root, pairs.get('matrix'), { fixture, loaders });
+    const matrix = this.matrix(root, pairs.get('matrix'), { project, loaders });
     const expect = pairs.has('expect') ? this.expect(pairs.get('expect')!, matrix) : [];
     // Expanding a matrix that has errors would only add confusing follow-up errors.
     if (matrix.valid && this.optionsValid) {
@@ -180,7 +180,7 @@ class MatrixReader {
     }
     return {
       file: this.file,
-      fixture,
+      project,
       loaders,
       imports,
       axes: matrix.axes,
@@ -288,7 +288,7 @@ class MatrixReader {
     return options;
   }
 
-  private matrix(root: YAMLMap, pair: Pair | undefined, project: ProjectContext): MatrixSection {
+  private matrix(root: YAMLMap, pair: Pair | undefined, context: ProjectContext): MatrixSection {
     const section: MatrixSection = { axes: {}, exclude: [], include: [], key: undefined, valid: false };
     const before = this.r.errors.length;
     const axesHint = `write one \`axis: [values]\` line per axis: ${KNOWN_AXES.join(', ')}`;
@@ -305,17 +305,17 @@ class MatrixReader {
     const pairs = this.r.pairs(node, undefined, 'matrix key');
     // Axes first: exclude keys are checked against them wherever exclude appears in the file.
     for (const [name, axisPair] of pairs) {
-      if (!MATRIX_LISTS.includes(name)) section.axes[name] = this.axis(name, axisPair, project);
+      if (!MATRIX_LISTS.includes(name)) section.axes[name] = this.axis(name, axisPair, context);
     }
     const exclude = pairs.get('exclude');
-    if (exclude) section.exclude = this.entries(exclude, 'exclude', section.axes, project);
+    if (exclude) section.exclude = this.entries(exclude, 'exclude', section.axes, context);
     const include = pairs.get('include');
-    if (include) section.include = this.entries(include, 'include', section.axes, project);
+    if (include) section.include = this.entries(include, 'include', section.axes, context);
     section.valid = this.r.errors.length === before;
     return section;
   }
 
-  private axis(name: string, pair: Pair, project: ProjectContext): string[] {
+  private axis(name: string, pair: Pair, context: ProjectContext): string[] {
     const node = this.r.value(pair);
     const values: string[] = [];
     if (isScalar(node) && node.value === null) {
@@ -346,7 +346,7 @@ class MatrixReader {
       }
       const text = this.r.scalarText(itemNode, `a value of axis \`${name}\``);
       if (text === undefined) continue;
-      const checked = this.checkValue(name, text, project);
+      const checked = this.checkValue(name, text, context);
       if (!checked.ok) {
         this.r.error(itemNode, checked.message, checked.hint);
         continue;
@@ -367,7 +367,7 @@ class MatrixReader {
   }
 
   /** `exclude` or `include`: a list of mappings of scalars. */
-  private entries(pair: Pair, kind: 'exclude' | 'include', axes: Record<string, string[]>, project: ProjectContext): MatrixEntry[] {
+  private entries(pair: Pair, kind: 'exclude' | 'include', axes: Record<string, string[]>, context: ProjectContext): MatrixEntry[] {
     const axisNames = Object.keys(axes);
     const node = this.r.value(pair);
     const example =
@@ -402,7 +402,7 @@ class MatrixReader {
         }
         const valueNode = this.r.value(entryPair);
         const text = this.r.scalarText(valueNode, `\`${kind}\` value of \`${name}\``, key);
-        const checked = text === undefined ? undefined : this.checkValue(name, text, project);
+        const checked = text === undefined ? undefined : this.checkValue(name, text, context);
         if (checked && !checked.ok) this.r.error(valueNode, checked.message, checked.hint);
         if (checked?.ok) {
           values[name] = this.axisSpelling(name, checked.value, axes[name]);
@@ -416,15 +416,15 @@ class MatrixReader {
   }
 
   /** An axis value, checked against the project: its own loaders, and a fix to promote. */
-  private checkValue(axis: string, text: string, project: ProjectContext): AxisValueCheck {
-    const checked = checkAxisValue(axis, text, Object.keys(project.loaders));
-    if (checked.ok && axis === 'mitigation' && checked.value === 'promote' && !project.fixture.promoteFeature) {
+  private checkValue(axis: string, text: string, context: ProjectContext): AxisValueCheck {
+    const checked = checkAxisValue(axis, text, Object.keys(context.loaders));
+    if (checked.ok && axis === 'mitigation' && checked.value === 'promote' && !context.project.promoteFeature) {
       return {
         ok: false,
         message: 'mitigation `promote` needs the cargo feature that turns on the library\'s own fix',
         hint:
-          'add `promote-feature: NAME` under `fixture:` (mapping form: `fixture: {path: DIR, promote-feature: NAME}`); ' +
-          'the built-in fixture\'s feature is `promote`',
+          'add `promote-feature: NAME` under `project:` (mapping form: `project: {path: DIR, promote-feature: NAME}`); ' +
+          'the built-in probe crate\'s feature is `promote`',
       };
     }
     return checked;

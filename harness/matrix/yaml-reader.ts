@@ -77,15 +77,16 @@ export class YamlReader {
 
   /**
    * The pairs of a mapping by key name, in file order. With `valid`, other keys are errors with
-   * a "did you mean". A key repeated in the file was already reported by yaml: the first wins.
+   * a "did you mean". `accepted` are valid too but not offered (old names kept working).
+   * A key repeated in the file was already reported by yaml: the first wins.
    */
-  pairs(map: YAMLMap, valid: readonly string[] | undefined, what: string): Map<string, Pair> {
+  pairs(map: YAMLMap, valid: readonly string[] | undefined, what: string, accepted: readonly string[] = []): Map<string, Pair> {
     const result = new Map<string, Pair>();
     for (const item of map.items) {
       const pair = item as Pair;
       const name = this.keyName(pair);
       if (name === undefined || result.has(name)) continue;
-      if (valid && !valid.includes(name)) {
+      if (valid && !valid.includes(name) && !accepted.includes(name)) {
         const hint = `${didYouMean(name, valid)}valid keys: ${valid.join(', ')}`;
         this.error(pair.key as Node, `unknown ${what} \`${name}\``, hint);
         continue;
