@@ -1,6 +1,7 @@
 // Reading a yaml node tree while recording positioned diagnostics: the plumbing under load.ts.
 // Every error carries the line and column of the node at fault, computed with yaml's LineCounter.
 import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
+import { controlCharacterIn } from './control-characters.ts';
 import { excerpt } from './excerpt.ts';
 import { didYouMean } from './suggest.ts';
 import type { MatrixDiagnostic, SourcePos } from './types.ts';
@@ -69,7 +70,12 @@ export class YamlReader {
   private keyName(pair: Pair): string | undefined {
     const key = pair.key;
     if (isScalar(key) && key.value !== null && typeof key.value !== 'object') {
-      return typeof key.value === 'string' ? key.value : (key.source ?? String(key.value));
+      const name = typeof key.value === 'string' ? key.value : (key.source ?? String(key.value));
+      const control = controlCharacterIn(name);
+      if (control === undefined) return name;
+      // Keys name axes and loaders, which end up in cell ids and terminal lines.
+      this.error(key as Node, `the key "${excerpt(name)}" holds ${control}`, 'write keys as plain names on one line, e.g. `python:`');
+      return undefined;
     }
     this.error(key as Node, 'keys must be plain names', 'write the key as a plain word, e.g. `python:`');
     return undefined;
