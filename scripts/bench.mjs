@@ -7,7 +7,7 @@
 //                 ratio to the floor bound (the sum, over the cells that ran, of their
 //                 environment's floor, / cores);
 //   serial        the same with --jobs 1 (serial/parallel);
-//   rebuild       after a one-line change to the fixture's source, per toolchain;
+//   rebuild       after a one-line change to the probe crate's source, per toolchain;
 //   sizes         each environment image, all of them together (shared layers once), and the
 //                 rest of dlmatrix's images and build cache;
 //   cold          (--cold) from no dlmatrix image and no dlmatrix build cache, and (with
@@ -170,19 +170,19 @@ async function environmentSizes(results) {
   return { used: [...new Map(used.map((i) => [i.Id, i])).values()], together };
 }
 
-/** A small matrix on every distro of `config`, on a copy of the fixture: a one-line edit rebuilds each toolchain's project. */
+/** A small matrix on every distro of `config`, on a copy of the probe crate: a one-line edit rebuilds each toolchain's project. */
 function rebuildAfterEdit(results) {
   const distros = [...new Set(results.environments.map((e) => e.distro))];
   const dir = mkdtempSync(join(tmpdir(), 'dlmatrix-bench-edit-'));
-  cpSync(join(ROOT, 'fixtures', 'pyo3-numpy'), join(dir, 'fixture'), { recursive: true, filter: (src) => !src.includes('/target') });
-  cpSync(join(ROOT, 'fixtures', 'promote-libpython'), join(dir, 'promote-libpython'), { recursive: true });
+  cpSync(join(ROOT, 'crates', 'probe'), join(dir, 'project'), { recursive: true, filter: (src) => !src.includes('/target') });
+  cpSync(join(ROOT, 'crates', 'promote-libpython'), join(dir, 'promote-libpython'), { recursive: true });
   // A comment unique to this bench run: the copy's images are new, never an earlier run's.
-  const lib = join(dir, 'fixture', 'src', 'lib.rs');
+  const lib = join(dir, 'project', 'src', 'lib.rs');
   writeFileSync(lib, `${readFileSync(lib, 'utf8')}\n// bench ${dir}\n`);
   const matrix = join(dir, 'matrix.yaml');
   writeFileSync(
     matrix,
-    `fixture: {path: fixture, promote-feature: promote}\nmatrix:\n  distro: [${distros.join(', ')}]\n  python: [system]\n  numpy: [system]\n  loader: [c]\n  flags: ["RTLD_GLOBAL|RTLD_NOW", linked]\n  mitigation: [none, promote]\n`,
+    `project: {path: project, promote-feature: promote}\nmatrix:\n  distro: [${distros.join(', ')}]\n  python: [system]\n  numpy: [system]\n  loader: [c]\n  flags: ["RTLD_GLOBAL|RTLD_NOW", linked]\n  mitigation: [none, promote]\n`,
   );
   timedRun('rebuild: first build of the copy', matrix);
   writeFileSync(lib, readFileSync(lib, 'utf8').replace('fn run_probe(imports: &str) -> String {', 'fn run_probe(imports: &str) -> String {\n    let _edited = 1;'));

@@ -64,15 +64,15 @@ def find_library(project, configured):
         path = os.path.join(project, configured)
         if not os.path.isfile(path):
             found = candidates(project)
-            raise BuildError("fixture.library %s does not exist after the build%s" % (
+            raise BuildError("project.library %s does not exist after the build%s" % (
                 configured, "; the build left: " + ", ".join(found) if found else ""))
         return path
     found = candidates(project)
     if len(found) == 1:
         return os.path.join(project, found[0])
     if not found:
-        raise BuildError("the build left no cdylib (target/*/lib*.so): check crate-type = [\"cdylib\"], or set fixture.library")
-    raise BuildError("the build left several cdylibs (%s): say which one with fixture.library" % ", ".join(found))
+        raise BuildError("the build left no cdylib (target/*/lib*.so): check crate-type = [\"cdylib\"], or set project.library")
+    raise BuildError("the build left several cdylibs (%s): say which one with project.library" % ", ".join(found))
 
 
 def candidates(project):

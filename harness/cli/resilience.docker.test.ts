@@ -11,7 +11,7 @@ import { HARNESS_ROOT } from '../docker/build-context.ts';
 import { LAYOUT } from '../image/layout.ts';
 import { CLI, containersOf, readResults, runCli } from '../test-support/run-cli.ts';
 
-const FIXTURE = join(HARNESS_ROOT, 'crates', 'probe');
+const PROBE = join(HARNESS_ROOT, 'crates', 'probe');
 
 /** Cells that take a while: a host program that waits, then loads the library with the C loader. */
 function slowMatrix(cells: number, { loader = 'slow', numpy = 'system' } = {}): string {
@@ -19,7 +19,7 @@ function slowMatrix(cells: number, { loader = 'slow', numpy = 'system' } = {}): 
   const waits = Array.from({ length: cells }, (_, i) => `"${i}"`).join(', ');
   writeFileSync(
     join(dir, 'matrix.yaml'),
-    `fixture: ${FIXTURE}
+    `project: ${PROBE}
 loaders:
   slow:
     run: [sh, -c, 'sleep 1; exec ${LAYOUT.bin}/loader-c "$0" "RTLD_GLOBAL|RTLD_NOW" dlmatrix_probe probe numpy', "{library}"]

@@ -36,7 +36,7 @@ import { dlmatrixVersion } from './version.ts';
 
 export const RUN_HELP = `Usage: dlmatrix run [options]
 
-Builds the project under test (the PyO3 fixture, or your own library and host programs) in
+Builds the project under test (the dlmatrix probe crate, or your own library and host programs) in
 Docker for every environment of the matrix, loads it with every loader, flag combination and
 mitigation, and writes results.json, junit.xml and index.html (and what --reporter asks for).
 
@@ -200,9 +200,9 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
         failFast: values['fail-fast']!,
         sandbox: { memoryBytes: config.options.cellMemoryBytes, pids: config.options.cellPids },
         context: {
-          entry: config.fixture.entry,
-          entryAt: config.fixture.entryAt,
-          entryKind: config.fixture.entryKind,
+          entry: config.project.entry,
+          entryAt: config.project.entryAt,
+          entryKind: config.project.entryKind,
           loaders: config.loaders,
           imports: config.imports,
           koffiMinimumNode: koffiMinimumNode(),

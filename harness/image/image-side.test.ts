@@ -25,7 +25,7 @@ for (const tool of ['python3', 'gcc', 'nm']) {
   if (spawnSync(tool, ['--version']).status !== 0) throw new Error(`these tests need ${tool} on the PATH`);
 }
 
-describe('manifest.py (real python3)', () => {
+describe('manifest.py (real python3)', { timeout: 60_000 }, () => {
   let dir: string;
   const manifest = (...args: string[]) => {
     const run = spawnSync('python3', [join(dir, 'scripts', 'manifest.py'), ...args], { encoding: 'utf8' });
@@ -79,7 +79,7 @@ describe('manifest.py (real python3)', () => {
   });
 });
 
-describe('the C loader (real gcc, real dlopen)', () => {
+describe('the C loader (real gcc, real dlopen)', { timeout: 60_000 }, () => {
   let dir: string;
   const loader = (...args: string[]) => spawnSync(join(dir, 'loader-c'), args, { encoding: 'utf8' });
   const resultLines = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith(RESULT_LINE_PREFIX)).map((l) => JSON.parse(l.slice(RESULT_LINE_PREFIX.length)));

@@ -1,6 +1,8 @@
 // What values the five known axes accept. Checked when the matrix is loaded so that a typo
 // (`pyhton`, `3.1O`, `rust `) is a positioned error instead of an image that fails to build an
 // hour into a run. Unknown axes only label cells, so any value is fine for them.
+import { controlCharacterIn } from './control-characters.ts';
+import { checkDistro } from './distros.ts';
 import { closest } from './suggest.ts';
 import { FlagSyntaxError, parseFlags, type LoadMode } from './flags.ts';
 import { checkPythonBuildValue, PYTHON_RELEASE } from './python-build.ts';
@@ -31,7 +33,15 @@ export function checkAxisValue(axis: string, value: string, customLoaders: reado
   if (value.trim() === '') {
     return { ok: false, message: `empty value for axis \`${axis}\``, hint: 'write a value or remove the entry' };
   }
+  const control = controlCharacterIn(value);
+  if (control) {
+    return { ok: false, message: `a value of axis \`${axis}\` holds ${control}`, hint: 'axis values become cell ids and terminal lines: write them on one line, without control characters' };
+  }
   switch (axis) {
+    case 'distro': {
+      const checked = checkDistro(value);
+      return checked.ok ? { ok: true, value } : checked;
+    }
     case 'python':
       if (value === SYSTEM || PYTHON_VERSION.test(value) || PYTHON_RELEASE.test(value)) return { ok: true, value };
       return {
@@ -69,7 +79,7 @@ export function checkAxisValue(axis: string, value: string, customLoaders: reado
         message: `invalid mitigation "${value}"`,
         hint:
           `${guess === undefined ? '' : `did you mean \`${guess}\`? `}valid: none (as it is), preload (LD_PRELOAD of libpython), ` +
-          'promote (the library built with fixture.promote-feature), library-path (LD_LIBRARY_PATH to libpython\'s folder)',
+          'promote (the library built with project.promote-feature), library-path (LD_LIBRARY_PATH to libpython\'s folder)',
       };
     }
     case 'flags':

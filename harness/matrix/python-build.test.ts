@@ -5,7 +5,7 @@ import { MatrixFileError } from './diagnostics.ts';
 import { parseMatrix } from './load.ts';
 
 const crate = join(import.meta.dirname, '..', '..', 'crates', 'probe');
-const parse = (matrix: string) => parseMatrix(`fixture: ${crate}\nmatrix:\n${matrix}`, join(crate, '..', 'matrix.yaml'));
+const parse = (matrix: string) => parseMatrix(`project: ${crate}\nmatrix:\n${matrix}`, join(crate, '..', 'matrix.yaml'));
 const errors = (matrix: string) => {
   try {
     parse(matrix);

@@ -66,9 +66,9 @@ export type EntryKind =
   | 'void' // void f(void)
   | 'int'; // int f(void): non-zero means failure
 
-/** The library under test (`fixture:`): a Cargo package or workspace and how to build it. */
-export interface FixtureConfig {
-  /** Absolute path of the project (`fixture.path` resolved against the matrix file's folder). */
+/** The library under test (`project:`): a Cargo package or workspace and how to build it. */
+export interface ProjectConfig {
+  /** Absolute path of the project (`project.path` resolved against the matrix file's folder). */
   dir: string;
   /** Shell command run in a copy of the project inside each toolchain image. */
   build: string;
@@ -103,7 +103,7 @@ export interface CustomLoader {
 export const MITIGATIONS = [
   'none', // the program as it is
   'preload', // LD_PRELOAD of the environment's libpython
-  'promote', // the library built with its own fix (fixture.promote-feature)
+  'promote', // the library built with its own fix (project.promote-feature)
   'library-path', // LD_LIBRARY_PATH names libpython's folder (a standalone Python's, off the loader's path)
 ] as const;
 export type Mitigation = (typeof MITIGATIONS)[number];
@@ -111,7 +111,7 @@ export type Mitigation = (typeof MITIGATIONS)[number];
 export interface MatrixConfig {
   /** Absolute path of the matrix file. */
   file: string;
-  fixture: FixtureConfig;
+  project: ProjectConfig;
   /** The user's host programs by name. */
   loaders: Record<string, CustomLoader>;
   /** Modules whose import is watched in every cell. */

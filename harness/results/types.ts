@@ -4,7 +4,7 @@
 
 export const RESULTS_SCHEMA_VERSION = 1;
 
-/** What happened when a loader opened the fixture and imported the modules. */
+/** What happened when a loader opened the library under test and imported the modules. */
 export const OUTCOMES = [
   'loaded', // every import succeeded
   'undefined-symbol', // root cause is an unresolved symbol (see `symbol`)

@@ -7,7 +7,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HARNESS_ROOT } from '../docker/build-context.ts';
 import { LAYOUT } from '../image/layout.ts';
 import { readResults, runCli } from '../test-support/run-cli.ts';
 
@@ -16,7 +15,7 @@ describe('cell containment (real Docker)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dlmatrix-containment-'));
     writeFileSync(
       join(dir, 'matrix.yaml'),
-      `fixture: ${join(HARNESS_ROOT, 'crates', 'probe')}
+      `project: ${join(import.meta.dirname, '..', '..', 'crates', 'probe')}
 loaders:
   bomb:
     run: [sh, -c, 'f() ( f | f & ); f; sleep 60']
