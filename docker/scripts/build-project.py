@@ -147,14 +147,17 @@ def build_variant(config, variant, cache_key, cache_root, python):
     bin_dir = os.path.join(root, "bin")
     os.makedirs(bin_dir)
     shutil.copytree(os.path.join(SRC, "project"), sources, symlinks=True)
-    cache_target = os.path.join(cache_root, cache_key, name, "target")
+    # One target folder for every variant: the fixed variant differs by a feature, so cargo reuses
+    # everything else (PyO3 and the rest) compiled for the plain one, instead of building it all
+    # twice. Each variant's outputs are copied out right after its own build.
+    cache_target = os.path.join(cache_root, cache_key, "target")
     if not os.path.isdir(cache_target):
         os.makedirs(cache_target)
     target = os.path.join(project, "target")
     if os.path.lexists(target):
         shutil.rmtree(target)
     # Builds of one cache key never share a target folder at once.
-    lock = open(os.path.join(cache_root, cache_key, name, ".lock"), "w")
+    lock = open(os.path.join(cache_root, cache_key, ".lock"), "w")
     fcntl.flock(lock, fcntl.LOCK_EX)
     os.symlink(cache_target, target)
     env = dict(os.environ, PYO3_PYTHON=python, CARGO_TERM_COLOR="never")
