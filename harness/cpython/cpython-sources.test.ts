@@ -151,6 +151,16 @@ describe('CPython sources', () => {
     expect(lines).toContain('CPython 3.14: 3.14.10 is listed but cannot be downloaded; using 3.14.8');
   });
 
+  it("asks upstream for the .tgz when the archive keeps that one (older suites), so both sources have the same hash", async () => {
+    const m = new Mirror(key);
+    const gz = (version: string) => `Package: python3.11\nVersion: ${version}-6\nChecksums-Sha256:\n ${sha256(tarball(version))} ${tarball(version).length} python3.11_${version}.orig.tar.gz\nDirectory: pool/main/p/python3.11\n`;
+    m.suite('bookworm', `Package: python3-defaults\nVersion: 3.11.2-1+b1\n\n${gz('3.11.2')}`);
+    m.files.set('https://www.python.org/ftp/python/3.11.2/Python-3.11.2.tgz', tarball('3.11.2'));
+    const release = await sources3(m).release('bookworm', 'system');
+    expect(release).toMatchObject({ version: '3.11.2', url: 'https://www.python.org/ftp/python/3.11.2/Python-3.11.2.tgz' });
+    expect(release.tarball).toMatch(/Python-3\.11\.2\.tgz$/);
+  });
+
   it('orders versions numerically, pre-releases before their release', () => {
     expect(['3.13.5', '3.9.2', '3.15.0', '3.15.0a1', '3.13.15'].sort(compareVersions)).toEqual(['3.9.2', '3.13.5', '3.13.15', '3.15.0a1', '3.15.0']);
   });
