@@ -8,10 +8,10 @@
 // (image-manifests.ts); whether an environment can exist is decided here, from it, in one place.
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import pLimit from 'p-limit';
 import { isReady, type EnvironmentManifest, type Manifest, type PythonBuild, type ToolchainManifest } from '../image/manifest.ts';
 import { ContractError } from '../image/contract-error.ts';
-import { BaseImageResolver, type Limiter } from './base-image.ts';
+import { BaseImageResolver } from './base-image.ts';
+import { BuildQueue, type Stage } from './build-queue.ts';
 import {
   hashValues,
   LAYOUT_BUILD_ARGS,
@@ -129,15 +129,15 @@ export class ImageBuilder {
   private readonly cpythons = new Map<string, Promise<BuiltImage>>();
   /** Per toolchain, the first environment build: it builds the project stage the others share. */
   private readonly firstEnvironments = new Map<string, Promise<unknown>>();
-  private readonly buildLimit: Limiter;
+  private readonly builds: BuildQueue;
 
   constructor(
     private readonly client: ImageStore & Containers,
     private readonly options: ImageBuilderOptions,
     bases?: BaseImageResolver,
   ) {
-    this.buildLimit = pLimit(Math.max(1, options.buildJobs));
-    this.bases = bases ?? new BaseImageResolver(client, options.log, this.buildLimit, undefined, options.cache, options.signal);
+    this.builds = new BuildQueue(Math.max(1, options.buildJobs));
+    this.bases = bases ?? new BaseImageResolver(client, options.log, this.builds.limiter('base'), undefined, options.cache, options.signal);
     this.manifests = new ImageManifests(client, { cacheDir: options.cacheDir, owner: options.owner });
   }
 
@@ -380,7 +380,7 @@ export class ImageBuilder {
       const pulled = await this.client.inspectImage(spec.ref);
       if (pulled) return { ref: spec.ref, id: pulled.id, built: false, buildMs: 0, pulled: true };
     }
-    const built = await this.buildLimit(() => this.build(spec));
+    const built = await this.builds.run(spec.labels[LABELS.stage] as Stage, () => this.build(spec));
     await cache?.push(spec.ref);
     return built;
   }
