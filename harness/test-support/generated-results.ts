@@ -1,7 +1,7 @@
 // A realistic run of any size, for the report benchmarks (scripts/generate-results.mjs, npm run
 // bench -- --report-scale N) and the large-report tests: seeded and deterministic, shaped like a
-// big real matrix. Environments are distro x python x numpy (spread evenly over the whole product
-// whatever the size); columns are loader x flags x mitigation (114 of them). What the cells show
+// big real matrix. Environments are distro x python x numpy (6 x 9 x 28, spread evenly over the
+// whole product whatever the size); columns are loader x flags x mitigation (114 of them). What the cells show
 // follows the real fixture's behaviour:
 //   - RTLD_LOCAL without a mitigation: undefined-symbol, with NumPy's 3-4 KB exception chain and
 //     traceback in the probe line (the same text in every loader of an environment);
@@ -51,15 +51,25 @@ const NUMPYS: [string, string, string][] = [
   ['1.18.5', '3.5', '3.8'],
   ['1.19.5', '3.6', '3.9'],
   ['1.20.3', '3.7', '3.9'],
+  ['1.21.0', '3.7', '3.9'],
   ['1.21.6', '3.7', '3.10'],
+  ['1.22.0', '3.8', '3.10'],
   ['1.22.4', '3.8', '3.10'],
+  ['1.23.0', '3.8', '3.11'],
   ['1.23.5', '3.8', '3.11'],
+  ['1.24.0', '3.8', '3.11'],
   ['1.24.4', '3.8', '3.11'],
+  ['1.25.0', '3.9', '3.11'],
   ['1.25.2', '3.9', '3.11'],
+  ['1.26.0', '3.9', '3.12'],
   ['1.26.4', '3.9', '3.12'],
+  ['2.0.0', '3.9', '3.12'],
   ['2.0.2', '3.9', '3.12'],
+  ['2.1.0', '3.10', '3.12'],
   ['2.1.3', '3.10', '3.13'],
+  ['2.2.0', '3.10', '3.13'],
   ['2.2.6', '3.10', '3.13'],
+  ['2.3.0', '3.11', '3.14'],
   ['2.3.5', '3.11', '3.14'],
   ['2.4.1', '3.11', '3.14'],
 ];
@@ -250,7 +260,8 @@ export function generateResults(cells: number, seed = 1): GeneratedRun {
       all.push(cell);
     }
   }
-  const used = environments.filter((env) => all.some((cell) => cell.environment === env.info.key)).map((env) => env.info);
+  const present = new Set(all.map((cell) => cell.environment));
+  const used = environments.filter((env) => present.has(env.info.key)).map((env) => env.info);
   const header: JournalHeader = {
     schemaVersion: RESULTS_SCHEMA_VERSION,
     tool: { name: 'dlmatrix', version: '0.1.0' },
