@@ -47,7 +47,7 @@ export function jsonForScript(value: unknown): string {
 }
 
 /** Up to this many cells, the page also renders its grid and every cell detail as static HTML (in <noscript>). */
-export const STATIC_CELLS_MAX = 2000;
+export const STATIC_CELLS_MAX = 1000;
 /** The failures and changes listed at the top; the rest are one filter away in the grid. */
 export const LISTED_MAX = 100;
 

@@ -245,15 +245,21 @@ export interface GeneratedRun {
   journal(): Generator<JournalLine>;
 }
 
+export interface GenerateOptions {
+  /** Only these loaders' columns (default: all six): fewer columns, so more environments. */
+  loaders?: string[];
+}
+
 /** A finished run of exactly `cells` cells (seeded: the same arguments give the same run). */
-export function generateResults(cells: number, seed = 1): GeneratedRun {
+export function generateResults(cells: number, seed = 1, options: GenerateOptions = {}): GeneratedRun {
   const next = random(seed);
   const started = Date.parse('2026-11-25T14:08:41.417Z');
-  const environments = chooseEnvironments(Math.ceil(cells / GENERATED_COLUMNS.length), next);
+  const columns = GENERATED_COLUMNS.filter((column) => !options.loaders || options.loaders.includes(column.loader));
+  const environments = chooseEnvironments(Math.ceil(cells / columns.length), next);
   const all: CellResult[] = [];
   let elapsed = 0;
   for (const env of environments) {
-    for (const column of GENERATED_COLUMNS) {
+    for (const column of columns) {
       if (all.length === cells) break;
       const cell = makeCell(env, column, next, new Date(started + elapsed));
       elapsed += cell.durationMs / 2;
