@@ -59,8 +59,11 @@ function bytesOf(base64) {
 
 /** Gzip-compressed JSON in base64, inflated by the browser itself. @param {string} base64 */
 async function inflate(base64) {
-  const stream = new Blob([/** @type {BlobPart} */ (bytesOf(base64))]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return JSON.parse(await new Response(stream).text());
+  const inflater = new DecompressionStream('gzip');
+  const writer = inflater.writable.getWriter();
+  void writer.write(/** @type {Uint8Array<ArrayBuffer>} */ (bytesOf(base64)));
+  void writer.close();
+  return JSON.parse(await new Response(inflater.readable).text());
 }
 
 export async function startReport() {
@@ -181,8 +184,10 @@ export async function startReport() {
     const hits = new Uint8Array(n);
     for (let c = 0; c * page.chunkCells < n; c++) {
       const data = await chunk(c);
-      data.strings.forEach((texts, f) => {
-        const found = texts.map((s) => s.toLowerCase().includes(needle));
+      let lower = lowered.get(c);
+      if (!lower) lowered.set(c, (lower = data.strings.map((texts) => texts.map((text) => text.toLowerCase()))));
+      lower.forEach((texts, f) => {
+        const found = texts.map((text) => text.includes(needle));
         data.refs[f].forEach((ref, k) => {
           if (ref >= 0 && found[ref]) hits[c * page.chunkCells + k] = 1;
         });
@@ -190,6 +195,9 @@ export async function startReport() {
     }
     return hits;
   }
+
+  /** Each chunk's texts in lower case, made by the first search that needs them. @type {Map<number, string[][]>} */
+  const lowered = new Map();
 
   /** A filter value as the index of an axis value, outcome or verdict; -1 matches nothing. */
   const position = (/** @type {string[]} */ list, /** @type {string | undefined} */ value) => (value ? list.indexOf(value) : -2);
@@ -206,12 +214,12 @@ export async function startReport() {
   async function apply(state) {
     const mine = ++generation;
     let textHits;
+    // Marked while a filter is being applied, for whoever waits for it (the bench, tests).
+    document.documentElement.dataset.filtering = 'busy';
     if (state.q) {
-      document.documentElement.dataset.filtering = 'busy';
       one('.count', form).textContent = 'searching…';
       textHits = await searchHits(state.q);
       if (mine !== generation) return;
-      delete document.documentElement.dataset.filtering;
     }
     const outcome = position(index.outcomes.map((o) => o.name), state.outcome);
     const verdict = position(index.verdicts.map((v) => v.name), state.verdict);
@@ -248,6 +256,7 @@ export async function startReport() {
     for (const element of all('tr[data-cell]')) element.hidden = !hits[Number(element.dataset.cell)];
     one('.count', form).textContent = `${shown} of ${n} cells shown`;
     drawRows(true);
+    delete document.documentElement.dataset.filtering;
   }
 
   function update() {
@@ -479,7 +488,23 @@ export async function startReport() {
   }
 
   form.hidden = false;
-  form.addEventListener('input', update);
+  // Whoever focuses the search box is about to search every detail: start inflating them.
+  form.querySelector('input[data-filter="q"]')?.addEventListener(
+    'focus',
+    async () => {
+      for (let c = 0; c * page.chunkCells < n; c++) await chunk(c);
+    },
+    { once: true },
+  );
+  // Typing a search waits for a pause: each search reads every detail.
+  let typing = 0;
+  form.addEventListener('input', (event) => {
+    clearTimeout(typing);
+    if (/** @type {HTMLElement} */ (event.target).dataset.filter === 'q') {
+      document.documentElement.dataset.filtering = 'busy';
+      typing = window.setTimeout(update, 150);
+    } else void update();
+  });
   form.addEventListener('change', update);
   form.addEventListener('submit', (event) => event.preventDefault());
   one('.reset', form).addEventListener('click', () => {
