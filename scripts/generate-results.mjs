@@ -2,19 +2,17 @@
 // Writes a realistic finished run of N cells into a folder, as `dlmatrix run --out DIR` leaves it:
 // DIR/results.json and DIR/results.jsonl (the journal `dlmatrix report DIR` reads). Seeded and
 // deterministic; the shape and outcome mix are described in harness/test-support/generated-results.ts.
-// Used by `npm run bench -- --report-scale N`; run it alone to look at a large report:
-//   node scripts/generate-results.mjs --cells 100000 [--seed 1] --out /tmp/big
+// Used by `npm run bench -- --report-scale N`; run it alone (under tsx, as the bench runs) to look
+// at a large report:
+//   npx tsx scripts/generate-results.mjs --cells 100000 [--seed 1] --out /tmp/big
 //   npx dlmatrix report /tmp/big        # then open /tmp/big/index.html
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { generateResults } from '../harness/test-support/generated-results.ts';
 
-/** Imports the TypeScript builder through tsx (a devDependency), as bin/dlmatrix.mjs runs the sources. */
-export async function loadGenerator() {
-  const { register } = await import('tsx/esm/api');
-  register();
-  return import('../harness/test-support/generated-results.ts');
-}
+export { generateResults };
 
 /** Writes DIR/results.json and DIR/results.jsonl a cell at a time (no string holds the whole run). */
 export function writeGeneratedRun(run, dir) {
@@ -31,14 +29,13 @@ export function writeGeneratedRun(run, dir) {
   closeSync(journal);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const { values } = parseArgs({ options: { cells: { type: 'string' }, seed: { type: 'string', default: '1' }, out: { type: 'string' } } });
   const cells = Number(values.cells);
   if (!Number.isInteger(cells) || cells < 1 || !values.out) {
-    process.stderr.write('usage: node scripts/generate-results.mjs --cells N [--seed S] --out DIR\n');
+    process.stderr.write('usage: npx tsx scripts/generate-results.mjs --cells N [--seed S] --out DIR\n');
     process.exit(2);
   }
-  const { generateResults } = await loadGenerator();
   const run = generateResults(cells, Number(values.seed));
   writeGeneratedRun(run, resolve(values.out));
   const { summary } = run.results;

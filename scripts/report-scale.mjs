@@ -14,7 +14,8 @@ import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadGenerator, writeGeneratedRun } from './generate-results.mjs';
+import { HtmlReporter } from '../harness/report/html-reporter.ts';
+import { generateResults, writeGeneratedRun } from './generate-results.mjs';
 
 const ROOT = join(import.meta.dirname, '..');
 const CLI = join(ROOT, 'bin', 'dlmatrix.mjs');
@@ -104,14 +105,12 @@ function reportCommand(dir) {
 
 export async function reportScale(cells, { line, timeoutMs = 300_000 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'dlmatrix-report-scale-'));
-  const { generateResults } = await loadGenerator();
   let start = process.hrtime.bigint();
   const run = generateResults(cells, 1);
   writeGeneratedRun(run, dir);
   const { summary } = run.results;
   line(`report ${cells}: generated`, `${seconds(since(start))}  ${summary.total} cells, ${run.results.environments.length} environments, ${summary.failed} failed, ${summary.skipped} skipped; results.json ${mb(statSync(join(dir, 'results.json')).size)}`);
 
-  const { HtmlReporter } = await import('../harness/report/html-reporter.ts');
   const file = join(dir, 'index.html');
   start = process.hrtime.bigint();
   await new HtmlReporter(file).onEnd(run.results);

@@ -4,6 +4,11 @@
 // Sizes and repetition follow real runs: the same environment prints the same traceback in every
 // loader; crash reports, timestamps and pids differ from cell to cell.
 
+import { LAYOUT } from '../image/layout.ts';
+
+/** The import trace every loader process starts with: it shows in every traceback. */
+const TRACE = `${LAYOUT.runtime}/trace/sitecustomize.py`;
+
 /** Where NumPy lives and what its C extension is called, in one environment. */
 export interface NumpyInstall {
   python: string; // 3.11.2
@@ -51,10 +56,10 @@ function traceback(install: NumpyInstall, original: string): string {
     `  File "${dir}/${core}/__init__.py", line 23, in <module>\n    from . import multiarray\n` +
     `  File "${dir}/${core}/multiarray.py", line 10, in <module>\n    from . import overrides\n` +
     `  File "${dir}/${core}/overrides.py", line 7, in <module>\n    from numpy.${core}._multiarray_umath import (\n` +
-    '  File "/opt/dlmatrix/runtime/trace/sitecustomize.py", line 45, in traced_create_module\n    return create_module(self, spec)\n' +
+    `  File "${TRACE}", line 45, in traced_create_module\n    return create_module(self, spec)\n` +
     carets +
     `ImportError: ${original}\n\nDuring handling of the above exception, another exception occurred:\n\nTraceback (most recent call last):\n` +
-    '  File "dlmatrix_probe.py", line 16, in probe\n  File "/opt/dlmatrix/runtime/trace/sitecustomize.py", line 91, in traced_exec_module\n    exec_module(module)\n' +
+    `  File "dlmatrix_probe.py", line 16, in probe\n  File "${TRACE}", line 91, in traced_exec_module\n    exec_module(module)\n` +
     `  File "${dir}/__init__.py", line 140, in <module>\n    from . import ${core}\n  File "${dir}/${core}/__init__.py", line 49, in <module>\n    raise ImportError(msg)\n` +
     `ImportError: ${adviceMessage(install, original)}\n`
   );

@@ -13,6 +13,7 @@
 //     failures a finding explains; rare crashes (unique fault reports), timeouts, import errors
 //     and flaky cells scattered at random;
 //   - the `host-app` loader is a user's program that logs every step with a timestamp and pid.
+import { LAYOUT } from '../image/layout.ts';
 import { cellId, environmentKey } from '../plan/cell-id.ts';
 import { computeFindings } from '../results/findings.ts';
 import type { JournalHeader, JournalLine } from '../results/journal.ts';
@@ -153,12 +154,12 @@ function chooseEnvironments(count: number, next: () => number): PlannedEnvironme
   return all.filter((env) => chosen.has(env));
 }
 
-const LIBRARY = '/opt/dlmatrix/variants/plain/src/pyo3-numpy/target/release/libdlmatrix_fixture.so';
-const PROMOTED = '/opt/dlmatrix/variants/promote/src/pyo3-numpy/target/release/libdlmatrix_fixture.so';
+const LIBRARY = `${LAYOUT.variants}/plain/src/pyo3-numpy/target/release/libdlmatrix_fixture.so`;
+const PROMOTED = `${LAYOUT.variants}/promote/src/pyo3-numpy/target/release/libdlmatrix_fixture.so`;
 const LOADER_COMMAND: Record<string, string[]> = {
-  c: ['/opt/dlmatrix/bin/loader-c'],
-  rust: ['/opt/dlmatrix/bin/loader-rust'],
-  node: ['node', '/opt/dlmatrix/loaders/node/loader.mjs'],
+  c: [`${LAYOUT.bin}/loader-c`],
+  rust: [`${LAYOUT.bin}/loader-rust`],
+  node: ['node', LAYOUT.nodeLoader],
   cffi: ['python3', '/work/hosts/cffi_host.py'],
   ctypes: ['python3', '/work/hosts/ctypes_host.py'],
   'host-app': ['/work/hosts/target/release/host-app'],
@@ -167,7 +168,7 @@ const LOADER_COMMAND: Record<string, string[]> = {
 function command(env: PlannedEnvironment, loader: string, flags: string, mitigation: string): string[] {
   const library = mitigation === 'promote' ? PROMOTED : LIBRARY;
   const preload = mitigation === 'preload' ? [`LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libpython${env.install!.python.split('.').slice(0, 2).join('.')}.so.1.0`] : [];
-  if (flags === 'linked') return ['env', '-C', library.replace(/\/target\/.*/, ''), ...preload, `/opt/dlmatrix/bin/linked-${loader}`, 'probe', 'numpy'];
+  if (flags === 'linked') return ['env', '-C', library.replace(/\/target\/.*/, ''), ...preload, `${LAYOUT.bin}/linked-${loader}`, 'probe', 'numpy'];
   return ['env', '-C', library.replace(/\/target\/.*/, ''), ...preload, ...LOADER_COMMAND[loader]!, library, flags, 'dlmatrix_probe', 'probe', 'numpy'];
 }
 
