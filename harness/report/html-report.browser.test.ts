@@ -544,6 +544,10 @@ describe('HTML report in Chromium: a generated run of 5,000 cells (the virtual g
     expect(await page.locator('#grid-table tbody tr.spacer').count()).toBe(1);
     const heights = await page.locator('.gridbox > .scroll').evaluate((el) => ({ scroll: el.scrollHeight }));
     expect(heights.scroll).toBeGreaterThan((groups.length - 10) * 28); // every row, at least a folded one's height
+    // Assistive technology is told how many rows the grid has, not how many are drawn.
+    const headerRows = await page.locator('#grid-table thead tr').count();
+    expect(await page.locator('#grid-table').getAttribute('aria-rowcount')).toBe(String(headerRows + groups.length));
+    expect(await page.locator('#grid-table tbody tr:not(.spacer)').first().getAttribute('aria-rowindex')).toBe(String(headerRows + 1));
     // What is drawn is the first environments' cells, each in its own row and column.
     expect(await page.locator('#grid-table tbody tr').first().getAttribute('data-row')).toBe('r0');
     expect(drawn).toContain(0);
@@ -561,6 +565,7 @@ describe('HTML report in Chromium: a generated run of 5,000 cells (the virtual g
     // The last row is in view, below the sticky header, and is the last environment's.
     const row = page.locator('#grid-table tbody tr:not(.spacer)').last();
     expect(await row.getAttribute('data-row')).toBe(`r${groups.length - 1}`);
+    expect(await row.getAttribute('aria-rowindex')).toBe(String((await page.locator('#grid-table thead tr').count()) + groups.length));
     const frame = (await scroller.boundingBox())!;
     const box = (await row.boundingBox())!;
     expect(box.y + box.height).toBeLessThanOrEqual(frame.y + frame.height + 1);

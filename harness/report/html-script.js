@@ -270,6 +270,7 @@ export async function startReport() {
   const table = /** @type {HTMLTableElement | null} */ (document.getElementById('grid-table'));
   const scroller = table?.closest('.scroll') ?? null;
   const tbody = table?.tBodies[0] ?? null;
+  for (const [k, tr] of [...(table?.tHead?.rows ?? [])].entries()) tr.setAttribute('aria-rowindex', String(k + 1));
   const heights = new Float64Array(rowCount);
   const typical = { row: 49, folded: 31 };
   const heightOf = (/** @type {number} */ r) => heights[r] || (folded[r] ? typical.folded : typical.row);
@@ -376,7 +377,14 @@ export async function startReport() {
     for (let k = 0; k < first; k++) above += heightOf(shownRows[k]);
     let below = 0;
     for (let k = last; k < shownRows.length; k++) below += heightOf(shownRows[k]);
-    const rows = shownRows.slice(first, last).map(gridRow);
+    // Assistive technology learns how many rows there are and where the drawn ones sit.
+    const headerRows = table.tHead?.rows.length ?? 0;
+    table.setAttribute('aria-rowcount', String(headerRows + shownRows.length));
+    const rows = shownRows.slice(first, last).map((r, k) => {
+      const tr = gridRow(r);
+      tr.setAttribute('aria-rowindex', String(headerRows + first + k + 1));
+      return tr;
+    });
     tbody.replaceChildren(...(above > 0 ? [spacer(above)] : []), ...rows, ...(below > 0 ? [spacer(below)] : []));
     // Learn the real heights: rows not drawn yet are assumed to be like the ones measured.
     rows.forEach((tr, k) => {
