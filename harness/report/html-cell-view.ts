@@ -59,17 +59,26 @@ export function whyShort(cell: CellResult): string | undefined {
   return cell.reason?.split('\n').find((line) => line.trim() !== '');
 }
 
+/** How captured text becomes shown text: sanitized, and the loader's result line decoded. */
+export interface TextTransforms {
+  clean(text: string): string;
+  decode(stdout: string): string | undefined;
+}
+
+export const PLAIN_TEXT: TextTransforms = { clean: sanitizeText, decode: decodeLoaderOutput };
+
 /**
- * The texts of one cell. `clean` sanitizes captured text; pass a memoized one when the same
- * outputs repeat over many cells (the page's encoder does).
+ * The texts of one cell. Pass memoizing `texts` when the same outputs repeat over many cells
+ * (the page's encoder does).
  */
-export function cellView(cell: CellResult, env: EnvironmentInfo, matrixFile: string, change?: CellChange, clean: (text: string) => string = sanitizeText): CellView {
+export function cellView(cell: CellResult, env: EnvironmentInfo, matrixFile: string, change?: CellChange, texts: TextTransforms = PLAIN_TEXT): CellView {
+  const { clean } = texts;
   const expected = expectedList(cell.expected);
   const actual = outcomeWithCause(cell);
   const why = whyShort(cell);
   const before = change?.before ? `${change.before.outcome} (${change.before.verdict})` : undefined;
   const run = `${formatDuration(cell.durationMs)} · ${cell.attempts} ${cell.attempts === 1 ? 'attempt' : 'attempts'}` + (cell.exitCode === undefined ? '' : ` · exit code ${cell.exitCode ?? 'none (killed)'}`);
-  const decoded = decodeLoaderOutput(cell.output.stdout);
+  const decoded = texts.decode(cell.output.stdout);
   return {
     id: clean(cell.id),
     ...(why !== undefined && { why: clean(why) }),

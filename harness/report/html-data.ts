@@ -13,7 +13,7 @@ import { gzipSync } from 'node:zlib';
 import { CHANGE_KINDS, type CellChange } from '../results/diff.ts';
 import { OUTCOMES } from '../results/types.ts';
 import type { CellResult, EnvironmentInfo, RunResults, Verdict } from '../results/types.ts';
-import { cellView, OUTPUT_LABELS, TITLE_FIELDS, VERDICT_LABEL, whyShort, type CellView } from './html-cell-view.ts';
+import { cellView, OUTPUT_LABELS, PLAIN_TEXT, TITLE_FIELDS, VERDICT_LABEL, whyShort, type CellView, type TextTransforms } from './html-cell-view.ts';
 import { OUTCOME_WORDS } from './labels.ts';
 import type { OutcomeGrid } from './outcome-grid.ts';
 import { sanitizeText } from './text.ts';
@@ -119,6 +119,13 @@ const pack = (value: unknown) => gzipSync(JSON.stringify(value)).toString('base6
 function indexData(results: RunResults, grid: OutcomeGrid, changes: Map<string, CellChange>, axes: string[]): IndexData {
   const n = results.cells.length;
   const values = axes.map(() => new Table());
+  // Axis values repeat over every cell: each distinct raw value is sanitized once.
+  const valueIndex = axes.map(() => new Map<string, number>());
+  const axisValue = (a: number, raw: string) => {
+    let i = valueIndex[a]!.get(raw);
+    if (i === undefined) valueIndex[a]!.set(raw, (i = values[a]!.ref(sanitizeText(raw))));
+    return i;
+  };
   const whys = new Table();
   const column = new Array<number>(n).fill(-1);
   const row = new Array<number>(n).fill(-1);
@@ -133,7 +140,7 @@ function indexData(results: RunResults, grid: OutcomeGrid, changes: Map<string, 
   return {
     cells: n,
     axes: axes.map(sanitizeText),
-    axis: axes.map((name, a) => results.cells.map((cell) => values[a]!.ref(sanitizeText(cell.axes[name] ?? '')))),
+    axis: axes.map((name, a) => results.cells.map((cell) => axisValue(a, cell.axes[name] ?? ''))),
     values: values.map((table) => table.list),
     outcomes: OUTCOMES.map((name) => ({ name, words: OUTCOME_WORDS[name] })),
     outcome: results.cells.map((cell) => OUTCOMES.indexOf(cell.outcome)),
@@ -167,25 +174,24 @@ function indexData(results: RunResults, grid: OutcomeGrid, changes: Map<string, 
 
 const mapDefined = <T, U>(value: T | undefined, f: (value: T) => U) => (value === undefined ? undefined : f(value));
 
-/** Sanitizes each distinct text once: the same outputs repeat over many cells. */
-function memoizedSanitize(): (text: string) => string {
-  const done = new Map<string, string>();
-  return (text) => {
-    if (text.length < 32) return sanitizeText(text);
-    let clean = done.get(text);
-    if (clean === undefined) {
-      clean = sanitizeText(text);
-      done.set(text, clean);
-    }
-    return clean;
+/** Each distinct long text sanitized and decoded once: the same outputs repeat over many cells. */
+function memoizedTexts(): TextTransforms {
+  const memo = <T>(f: (text: string) => T) => {
+    const done = new Map<string, T>();
+    return (text: string): T => {
+      if (text.length < 32) return f(text);
+      if (!done.has(text)) done.set(text, f(text));
+      return done.get(text)!;
+    };
   };
+  return { clean: memo(PLAIN_TEXT.clean), decode: memo(PLAIN_TEXT.decode) };
 }
 
-function chunkData(cells: CellResult[], environmentOf: (cell: CellResult) => EnvironmentInfo, matrixFile: string, changes: Map<string, CellChange>, clean: (text: string) => string): ChunkData {
+function chunkData(cells: CellResult[], environmentOf: (cell: CellResult) => EnvironmentInfo, matrixFile: string, changes: Map<string, CellChange>, texts: TextTransforms): ChunkData {
   const tables = DETAIL_FIELDS.map(() => new Table());
   const refs = DETAIL_FIELDS.map(() => new Array<number>(cells.length));
   cells.forEach((cell, k) => {
-    const view = cellView(cell, environmentOf(cell), matrixFile, changes.get(cell.id), clean);
+    const view = cellView(cell, environmentOf(cell), matrixFile, changes.get(cell.id), texts);
     DETAIL_FIELDS.forEach((name, f) => (refs[f]![k] = tables[f]!.ref(view[name])));
   });
   return { strings: tables.map((table) => table.list), refs };
@@ -199,10 +205,10 @@ export function encodePageData(
   axes: string[],
   environmentOf: (cell: CellResult) => EnvironmentInfo,
 ): PageData {
-  const clean = memoizedSanitize();
+  const texts = memoizedTexts();
   const chunks: string[] = [];
   for (let from = 0; from < results.cells.length; from += CHUNK_CELLS) {
-    chunks.push(pack(chunkData(results.cells.slice(from, from + CHUNK_CELLS), environmentOf, results.matrixFile, changes, clean)));
+    chunks.push(pack(chunkData(results.cells.slice(from, from + CHUNK_CELLS), environmentOf, results.matrixFile, changes, texts)));
   }
   return { index: pack(indexData(results, grid, changes, axes)), chunks, chunkCells: CHUNK_CELLS };
 }

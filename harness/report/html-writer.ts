@@ -152,7 +152,8 @@ const FINDING_SUBJECTS: Record<FindingStatement['subject'], string> = { outcome:
 function findingHtml(statement: FindingStatement, indexOf: Map<string, number>): string {
   const split = statement.text.indexOf(': ');
   const [claim, rest] = split === -1 ? ['', statement.text] : [statement.text.slice(0, split + 1), statement.text.slice(split + 1)];
-  const ids = [...new Set(statement.exceptions.map((e) => e.id))].filter((id) => indexOf.has(id)).sort((a, b) => b.length - a.length);
+  // The sentence names a few of the exceptions (results.json has them all): link those it names.
+  const ids = [...new Set(statement.exceptions.map((e) => e.id))].filter((id) => indexOf.has(id) && rest.includes(id)).sort((a, b) => b.length - a.length);
   let body = h(rest);
   if (ids.length > 0) {
     const escaped = ids.map((id) => h(id));

@@ -111,7 +111,7 @@ function planEnvironment(distro: Distro, python: string, numpy: string, next: ()
   const key = environmentKey(axes as CellAxes);
   const pythonVersion = python === 'system' ? distro.python : PATCH[python]!;
   const pyMinor = pythonVersion.split('.').slice(0, 2).join('.');
-  const wheels = NUMPYS.filter(([pin, first, last]) => first && byVersion(first, pyMinor) <= 0 && byVersion(pyMinor, last) <= 0).map(([pin]) => pin);
+  const wheels = NUMPYS.filter(([, first, last]) => first && byVersion(first, pyMinor) <= 0 && byVersion(pyMinor, last) <= 0).map(([pin]) => pin);
   const resolvedNumpy =
     numpy === 'system' ? (python === 'system' ? distro.numpy : undefined) : numpy === 'oldest' ? wheels[0] : numpy === 'latest' ? wheels.at(-1) : wheels.includes(numpy) ? numpy : undefined;
   const image = `dlmatrix/env:${distro.name}-py${python}-np${numpy}-${Math.floor(next() * 2 ** 48).toString(16).padStart(12, '0')}`;
