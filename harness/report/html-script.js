@@ -19,8 +19,8 @@
  * @typedef {{ chunk: ChunkData, k: number }} Detail  a cell's place in its chunk
  */
 
-/** Rows drawn above and below the ones in view, so that scrolling a little draws nothing. */
-const MARGIN_ROWS = 8;
+/** Rows drawn above and below the ones in view: the grid is redrawn only once they are scrolled past. */
+const MARGIN_ROWS = 6;
 
 /** @param {string} selector @param {ParentNode} [root] */
 function one(selector, root = document) {
@@ -274,7 +274,8 @@ export async function startReport() {
   const heights = new Float64Array(rowCount);
   const typical = { row: 49, folded: 31 };
   const heightOf = (/** @type {number} */ r) => heights[r] || (folded[r] ? typical.folded : typical.row);
-  let drawn = '';
+  /** The rows drawn, as positions in shownRows: [first, last). */
+  let drawn = { first: 0, last: 0 };
 
   /** A row's environment cells: distro, python and numpy, with the resolved version when it differs. */
   function environmentCells(/** @type {number} */ r) {
@@ -368,11 +369,11 @@ export async function startReport() {
     while (first < shownRows.length && y + heightOf(shownRows[first]) <= top) y += heightOf(shownRows[first++]);
     let last = first;
     while (last < shownRows.length && y < bottom) y += heightOf(shownRows[last++]);
+    // Scrolling within the rows drawn draws nothing.
+    if (!force && first >= drawn.first && last <= drawn.last) return;
     first = Math.max(0, first - MARGIN_ROWS);
     last = Math.min(shownRows.length, last + MARGIN_ROWS);
-    const key = `${first}:${last}`;
-    if (!force && key === drawn) return;
-    drawn = key;
+    drawn = { first, last };
     let above = 0;
     for (let k = 0; k < first; k++) above += heightOf(shownRows[k]);
     let below = 0;
