@@ -182,8 +182,10 @@ export async function startReport() {
   async function searchHits(query) {
     const needle = query.toLowerCase();
     const hits = new Uint8Array(n);
-    for (let c = 0; c * page.chunkCells < n; c++) {
-      const data = await chunk(c);
+    // All at once: the browser inflates them in parallel.
+    const every = await Promise.all(Array.from({ length: Math.ceil(n / page.chunkCells) }, (_, c) => chunk(c)));
+    for (let c = 0; c < every.length; c++) {
+      const data = every[c];
       let lower = lowered.get(c);
       if (!lower) lowered.set(c, (lower = data.strings.map((texts) => texts.map((text) => text.toLowerCase()))));
       lower.forEach((texts, f) => {
