@@ -10,7 +10,7 @@
 //   filter          from choosing a value (or typing a search) until the next frame is painted;
 //   open a cell     from the click until its detail (decoded on demand) is in the dialog.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -100,6 +100,7 @@ function reportCommand(dir) {
   const ms = since(start);
   const peakKb = Number(run.output[3] || 0);
   const files = readdirSync(out).filter((name) => statSync(join(out, name)).isFile()).map((name) => `${name} ${mb(statSync(join(out, name)).size)}`);
+  rmSync(out, { recursive: true, force: true });
   return { ms, status: run.status, peakKb, files, stderr: (run.stderr ?? '').trim().split('\n').slice(-2).join(' | ') };
 }
 
@@ -131,5 +132,6 @@ export async function reportScale(cells, { line, timeoutMs = 300_000 } = {}) {
   const report = reportCommand(dir);
   line(`report ${cells}: dlmatrix report DIR`, `${seconds(report.ms)} exit ${report.status}, peak RSS ${mb(report.peakKb * 1024)} (targets < 30 s, <= 500 MB: ${(report.ms / 30000).toFixed(2)}x, ${((report.peakKb * 1024) / 500e6).toFixed(2)}x)`);
   line(`report ${cells}: files written`, report.files.join(', ') || `none (${report.stderr})`);
-  return { dir };
+  // Hundreds of MB at 100,000 cells: nothing is left behind.
+  rmSync(dir, { recursive: true, force: true });
 }
