@@ -11,12 +11,16 @@
 //   sizes         each environment image, all of them together (shared layers once), and the
 //                 rest of dlmatrix's images and build cache;
 //   cold          (--cold) from no dlmatrix image and no dlmatrix build cache, and (with
-//                 --cache-registry REPO) again from the registry alone.
+//                 --cache-registry REPO) again from the registry alone;
+//   report scale  generated results of 100,000 cells (--report-scale N: only this section, at N
+//                 cells; no Docker needed): index.html's size, first view and filter times in
+//                 headless Chromium, `dlmatrix report DIR` time and peak memory (report-scale.mjs).
 // It removes only what dlmatrix made: images labelled dev.dlmatrix.managed and BuildKit cache
 // records of dlmatrix's builds (their description names the in-image root, or they are built on one).
 // It runs under tsx (npm run bench), so it reads the in-image paths and the cells' thread limit
 // from the harness itself.
 //   npm run bench -- [--config matrix.yaml] [--cold] [--cache-registry REPO] [--floor-runs 20] [--warm-runs 3]
+//   npm run bench -- --report-scale 100000 [--report-timeout 300]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { request } from 'node:http';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -25,6 +29,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LAYOUT } from '../harness/image/layout.ts';
 import { threadLimitEnv } from '../harness/run/invocation.ts';
+import { reportScale } from './report-scale.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -33,6 +38,8 @@ const { values } = parseArgs({
     'cache-registry': { type: 'string' },
     'floor-runs': { type: 'string', default: '20' },
     'warm-runs': { type: 'string', default: '3' },
+    'report-scale': { type: 'string' },
+    'report-timeout': { type: 'string', default: '300' },
   },
 });
 const ROOT = join(import.meta.dirname, '..');
@@ -42,6 +49,18 @@ const docker = (...args) => execFileSync('docker', args, { encoding: 'utf8', max
 const gb = (bytes) => `${(bytes / 1e9).toFixed(2)} GB`;
 const mb = (bytes) => `${(bytes / 1e6).toFixed(0)} MB`;
 const line = (label, text) => console.log(`${label.padEnd(34)} ${text}`);
+const REPORT_CELLS = 100_000;
+const reportOptions = { line, timeoutMs: Number(values['report-timeout']) * 1000 };
+
+if (values['report-scale'] !== undefined) {
+  const cells = Number(values['report-scale']);
+  if (!Number.isInteger(cells) || cells < 1) {
+    console.error(`--report-scale needs a number of cells, got "${values['report-scale']}"`);
+    process.exit(2);
+  }
+  await reportScale(cells, reportOptions);
+  process.exit(0);
+}
 
 function timedRun(label, config, extra = []) {
   const out = mkdtempSync(join(tmpdir(), 'dlmatrix-bench-'));
@@ -246,3 +265,6 @@ line('dlmatrix build cache', gb(usage.cache.reduce((s, c) => s + (c.Size ?? 0), 
 
 const rebuild = rebuildAfterEdit(warm.results);
 line('rebuild after a one-line change', `${rebuild.seconds.toFixed(1)} s for ${rebuild.toolchains} toolchains: ${(rebuild.seconds / rebuild.toolchains).toFixed(1)} s per toolchain`);
+
+console.log('');
+await reportScale(REPORT_CELLS, reportOptions);
