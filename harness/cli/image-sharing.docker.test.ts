@@ -126,7 +126,7 @@ describe('sharing images (real Docker)', () => {
     const current = readResults(join(dir, 'new')).environments[0]!.image!;
     expect(current).not.toBe(old);
     // A container a killed run created and never started (its harness pid cannot be alive).
-    const orphan = docker('create', '--label', 'dev.dlmatrix.managed=true', '--label', `dev.dlmatrix.owner=${spawnSync('hostname').stdout.toString().trim()}:999999999`, current, 'true').stdout.trim();
+    const orphan = docker('create', '--label', 'dev.dlmatrix.managed=true', '--label', 'dev.dlmatrix.container=cell-runner', '--label', `dev.dlmatrix.owner=${spawnSync('hostname').stdout.toString().trim()}:999999999`, current, 'true').stdout.trim();
 
     // The whole engine: what clean would remove (a real removal here would take other tests' images).
     const preview = await runCli(['clean', '--config', matrix, '--dry-run']);

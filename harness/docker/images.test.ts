@@ -10,7 +10,8 @@ import type { BaseImageResolver } from './base-image.ts';
 import type { ProjectBuildPlan } from '../plan/project-build.ts';
 import type { Manifest, ToolchainManifest } from '../image/manifest.ts';
 import { BuildFailedError, type BuildRequest, type ContainerClient, type ContainerSpec, type ImageInfo } from './container-client.ts';
-import { ImageBuilder, type EnvironmentImage, type NumpyResolver } from './images.ts';
+import { ImageBuilder, type CpythonReleases, type EnvironmentImage, type ImageBuilderOptions, type NumpyResolver } from './images.ts';
+import type { RegistryCache } from './registry-cache.ts';
 
 const TOOLCHAIN: ToolchainManifest = {
   schema: 1,
@@ -87,9 +88,24 @@ const env = (distro: string, numpy: string, python = 'system') => ({ distro, pyt
 
 const bases = { resolve: async (suite: string) => ({ ref: `debian:${suite}-slim`, id: `sha256:base-${suite}`, source: 'local' }) } as unknown as BaseImageResolver;
 
-function builder(engine: Engine, build: ProjectBuildPlan, numpy?: NumpyResolver) {
+function builder(engine: Engine, build: ProjectBuildPlan, numpy?: NumpyResolver, extra: Partial<ImageBuilderOptions> = {}) {
   const workDir = mkdtempSync(join(tmpdir(), 'work-'));
-  return new ImageBuilder(engine.client, { project: build, numpy, workDir, logDir: join(workDir, 'logs'), buildJobs: 2, log: () => {} }, bases);
+  return new ImageBuilder(engine.client, { project: build, numpy, workDir, logDir: join(workDir, 'logs'), buildJobs: 2, log: () => {}, ...extra }, bases);
+}
+
+/** A verified CPython tarball, as harness/cpython/ hands it over. */
+function cpythonReleases(): CpythonReleases & { asked: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'cpython-'));
+  const tarball = join(dir, 'Python-3.13.5.tar.xz');
+  writeFileSync(tarball, 'release tarball');
+  const asked: string[] = [];
+  return {
+    asked,
+    release: async (distro, request) => {
+      asked.push(`${distro} ${request}`);
+      return { version: '3.13.5', tarball, sha256: 'a'.repeat(64), url: 'https://www.python.org/ftp/python/3.13.5/Python-3.13.5.tar.xz' };
+    },
+  };
 }
 
 describe('ImageBuilder', () => {
@@ -196,5 +212,40 @@ describe('ImageBuilder', () => {
     const result = await builder(engine, project('// v1')).environment(env('bookworm', 'system', '3.13'));
     expect(result).toEqual({ status: 'skipped', reason: 'this distro has no Python 3.13 package (python3.13)', python: undefined });
     expect(engine.builds.map((b) => b.dockerfile)).toEqual(['toolchain.Dockerfile']);
+  });
+
+  it('builds a source layout on its own CPython image (tagged by release, layout and tarball), shared by the toolchain and the runtime', async () => {
+    const engine = new Engine();
+    const cpython = cpythonReleases();
+    const images = builder(engine, project('// v1'), undefined, { cpython });
+    const [a, b] = await Promise.all([images.environment({ distro: 'trixie', python: '3.13', pythonBuild: 'standalone', numpy: '2.3.2' }), images.environment({ distro: 'trixie', python: '3.13', pythonBuild: 'standalone', numpy: '2.2.6' })]);
+    expect(engine.builds.map((b) => b.dockerfile)).toEqual(['cpython.Dockerfile', 'toolchain.Dockerfile', 'environment.Dockerfile', 'environment.Dockerfile']);
+    const [cpythonBuild, toolchain, environment] = engine.builds;
+    expect(cpythonBuild!.tag).toMatch(/^dlmatrix\/cpython:trixie-3\.13\.5-standalone-[0-9a-f]{16}$/);
+    expect(cpythonBuild!.buildArgs).toMatchObject({ VERSION: '3.13.5', BUILD: 'standalone', TARBALL: 'Python-3.13.5.tar.xz', SHA256: 'a'.repeat(64) });
+    expect(readdirSync(join(cpythonBuild!.contextDir, 'cpython'))).toEqual(['Python-3.13.5.tar.xz']);
+    expect(toolchain!.buildArgs).toMatchObject({ PYTHON_IMAGE: cpythonBuild!.tag, PYTHON: '3.13', PYTHON_BUILD: 'standalone' });
+    expect(toolchain!.tag).toMatch(/^dlmatrix\/toolchain:trixie-py3\.13-standalone-/);
+    expect(environment!.buildArgs).toMatchObject({ PYTHON_IMAGE: cpythonBuild!.tag, PYTHON_BUILD: 'standalone', NUMPY: expect.stringMatching(/^2\./) });
+    expect([a.status, b.status]).toEqual(['ready', 'ready']);
+    expect(cpython.asked).toEqual(['trixie 3.13']);
+  });
+
+  it('takes a CPython image from the cache registry instead of building it', async () => {
+    const engine = new Engine();
+    const pulled: string[] = [];
+    const cache = {
+      share: async () => {},
+      push: async () => {},
+      pull: async (ref: string) => {
+        if (!ref.startsWith('dlmatrix/cpython:')) return false;
+        pulled.push(ref);
+        engine.images.set(ref, { id: `sha256:${ref}`, labels: {} });
+        return true;
+      },
+    } as unknown as RegistryCache;
+    await builder(engine, project('// v1'), undefined, { cpython: cpythonReleases(), cache }).environment({ distro: 'trixie', python: 'system', pythonBuild: 'shared', numpy: '2.3.2' });
+    expect(pulled).toEqual([expect.stringMatching(/^dlmatrix\/cpython:trixie-3\.13\.5-shared-/)]);
+    expect(engine.builds.map((b) => b.dockerfile)).toEqual(['toolchain.Dockerfile', 'environment.Dockerfile']);
   });
 });
