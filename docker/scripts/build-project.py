@@ -102,7 +102,7 @@ def build_linked_loaders(config, variant, library, bin_dir):
     # libpython off the loader's path (a standalone Python) is shown to it with -rpath-link,
     # which records nothing in the executable: at run time it is found, or not, as any host's.
     python_dir = libpython_dir()
-    rpath_link = " -Wl,-rpath-link,%s" % python_dir if python_dir else ""
+    rpath_link = ("-Wl,-rpath-link,%s" % python_dir) if python_dir else ""
     entry, kind = config["entry"], config["entryKind"]
     if config["linked"] and entry not in exports(library):
         # The matrix names an entry the library does not export: the harness reports that at
@@ -111,7 +111,7 @@ def build_linked_loaders(config, variant, library, bin_dir):
         return
     if "c" in config["linked"]:
         program = os.path.join(bin_dir, "loader-c-linked")
-        shell("gcc -O1 -Wall -o %s -DENTRY=%s -DENTRY_KIND_%s %s/linked.c -L%s -l:%s -Wl,-rpath,%s%s" % (
+        shell("gcc -O1 -Wall -o %s -DENTRY=%s -DENTRY_KIND_%s %s/linked.c -L%s -l:%s -Wl,-rpath,%s %s" % (
             program, entry, kind.upper(), SRC + "/linked", lib_dir, lib_file, lib_dir, rpath_link),
             bin_dir, os.environ, "linking the C loader")
         manifest("linked", variant, "c", program)
@@ -125,8 +125,8 @@ def build_linked_loaders(config, variant, library, bin_dir):
         with open(path, "w") as handle:
             handle.write(source)
         program = os.path.join(bin_dir, "loader-rust-linked")
-        shell("rustc -O -o %s %s -L %s -l dylib=%s -C link-args=-Wl,-rpath,%s%s" % (
-            program, path, lib_dir, name, lib_dir, rpath_link),
+        shell("rustc -O -o %s %s -L %s -l dylib=%s -C link-arg=-Wl,-rpath,%s%s" % (
+            program, path, lib_dir, name, lib_dir, (" -C link-arg=" + rpath_link) if rpath_link else ""),
             bin_dir, os.environ, "linking the Rust loader")
         os.unlink(path)
         manifest("linked", variant, "rust", program)
