@@ -143,7 +143,10 @@ function planLoader(host: RustHost, profile: Profile, libraryPath: string, singl
   const libraryDir = `target/${profile}`;
   if (host.kind === 'linked') {
     const through = host.through === 'build script' ? 'through its build script (cargo:rustc-link-lib)' : host.through === '#[link]' ? 'with #[link(name = ...)]' : 'as a Cargo dependency';
-    return { name, host, build, run: [program], env: { LD_LIBRARY_PATH: libraryDir }, what: `links the library at build time ${through}`, loadsWithoutFix: true };
+    // #[link] names the library but not where it is: the linker is told, for this program only
+    // (RUSTFLAGS would rebuild every dependency).
+    const linkBuild = `cargo rustc${release}${single ? '' : ` -p ${host.package}`} --bin ${host.name} -- -L "$PWD/${libraryDir}"`;
+    return { name, host, build: host.through === '#[link]' ? linkBuild : build, run: [program], env: { LD_LIBRARY_PATH: libraryDir }, what: `links the library at build time ${through}`, loadsWithoutFix: true };
   }
   const api = host.api === 'dlopen' ? 'dlopen()' : host.api;
   const run = [program];
@@ -216,7 +219,8 @@ function builtPackages(project: CargoProject, crates: CrateFacts, built: string[
       }
     }
   }
-  return project.packages.filter((p) => names.has(p.name));
+  // The library first: when several requirements block a distro equally, its own is named.
+  return project.packages.filter((p) => names.has(p.name)).sort((a, b) => Number(b.name === built[0]) - Number(a.name === built[0]));
 }
 
 function chooseDistros(facts: DistroFacts[], crates: CrateFacts, needs: Requirement[], library: string): DistroChoice[] {
