@@ -36,10 +36,12 @@ export function readCrateFacts(root: string, fetch: Fetch | undefined): CrateFac
   let fetched = false;
   const missing = (l: CargoLock | undefined) => !l || l.packages.some((p) => p.source?.startsWith('registry+') && !registrySource(p.name, p.version));
   if (fetch && missing(lock)) {
+    const hadLock = lock !== undefined;
     const result = fetch(root);
     fetched = result.ok;
     if (!result.ok) problems.push(`\`cargo fetch\` failed (${result.output}): the locked crates' own requirements were not read`);
     lock = readCargoLock(root);
+    if (!hadLock && lock) problems.push('there was no Cargo.lock: `cargo fetch` wrote one; commit it, the builds in every distro use it');
   }
   if (!lock) problems.push('the project has no Cargo.lock: the crate versions a build would pick are unknown');
   const locked = (name: string) => lock?.packages.find((p) => p.name === name);
