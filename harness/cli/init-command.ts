@@ -15,7 +15,7 @@ import { cargoFetch, readCrateFacts, type Fetch } from './init/crate-facts.ts';
 import { readDistroFacts, uncheckedDistros, type DistroFacts } from './init/distro-facts.ts';
 import { addFix, describeFix, type AddedFix } from './init/fix-crate.ts';
 import { findCHosts, findRustHosts } from './init/host-programs.ts';
-import { InitError, planInit, type InitPlan } from './init/init-plan.ts';
+import { chooseLibrary, InitError, planInit, type InitPlan } from './init/init-plan.ts';
 import { renderMatrix } from './init/matrix-template.ts';
 import { dlmatrixVersion } from './version.ts';
 
@@ -88,13 +88,13 @@ export async function initCommand(argv: string[], sources: InitSources = TOOLCHA
   try {
     let project = readProject(root);
     if (values['with-fix']) {
-      fix = addFix(root, libraryOf(project));
+      fix = addFix(root, chooseLibrary(project));
       project = readProject(root);
     }
     const crates = readCrateFacts(root, sources.fetch);
     if (crates.fetched) log('dlmatrix init: fetched the locked crates with `cargo fetch`');
     const distros = values['no-docker'] ? uncheckedDistros('--no-docker') : await sources.distros(log);
-    const library = libraryOf(project);
+    const library = chooseLibrary(project);
     plan = planInit(project, crates, distros, findRustHosts(project, library), findCHosts(root));
     if (!plan.distros.some((d) => d.chosen)) {
       throw new InitError(`no distro can build ${plan.library.name}:\n${plan.distros.map((d) => `  ${d.distro}: ${d.reason}`).join('\n')}`);
@@ -135,17 +135,6 @@ function readProject(root: string): CargoProject {
       : err.message;
     throw new InitError(message);
   }
-}
-
-/** The library init tests: the cdylib that depends on pyo3 (planInit makes the same choice). */
-function libraryOf(project: CargoProject) {
-  const cdylibs = project.packages.filter((p) => p.crateTypes.includes('cdylib'));
-  const library = cdylibs.find((p) => p.dependencies.some((d) => d.package === 'pyo3')) ?? cdylibs[0];
-  if (!library) {
-    const what = project.isWorkspace ? 'no member of the workspace builds' : `package ${project.packages[0]?.name ?? '?'} does not build`;
-    throw new InitError(`${what} a cdylib: add \`[lib] crate-type = ["cdylib"]\` to the Cargo.toml of the library that embeds Python`);
-  }
-  return library;
 }
 
 /** The distros' facts from their toolchain images, built where missing (as the run would build them). */

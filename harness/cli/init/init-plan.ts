@@ -69,14 +69,20 @@ export interface InitPlan {
 
 const BUILTIN = ['c', 'rust', 'node'];
 
-export function planInit(project: CargoProject, crates: CrateFacts, distroFacts: DistroFacts[], hosts: RustHost[], cHosts: CHost[]): InitPlan {
+/** The cdylib init tests: the first that depends on pyo3, else the first cdylib. */
+export function chooseLibrary(project: CargoProject): CargoPackage {
   const cdylibs = project.packages.filter((p) => p.crateTypes.includes('cdylib'));
-  if (cdylibs.length === 0) {
+  const library = cdylibs.find((p) => p.dependencies.some((d) => d.package === 'pyo3')) ?? cdylibs[0];
+  if (!library) {
     const what = project.isWorkspace ? 'no member of the workspace builds' : `package ${project.packages[0]?.name ?? '?'} does not build`;
     throw new InitError(`${what} a cdylib: add \`[lib] crate-type = ["cdylib"]\` to the Cargo.toml of the library that embeds Python`);
   }
-  // A cdylib using PyO3 is what dlmatrix tests; among several, the first such one.
-  const library = cdylibs.find((p) => p.dependencies.some((d) => d.package === 'pyo3')) ?? cdylibs[0]!;
+  return library;
+}
+
+export function planInit(project: CargoProject, crates: CrateFacts, distroFacts: DistroFacts[], hosts: RustHost[], cHosts: CHost[]): InitPlan {
+  const library = chooseLibrary(project);
+  const cdylibs = project.packages.filter((p) => p.crateTypes.includes('cdylib'));
   const notes = [...crates.problems];
   if (!library.dependencies.some((d) => d.package === 'pyo3')) notes.push(`${library.name} does not depend on pyo3`);
 
