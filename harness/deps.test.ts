@@ -26,8 +26,9 @@ const LAYERS: Record<string, { only?: string[]; never?: string[] }> = {
   // The image contract: what crosses into the images and back, shared by docker/, run/ and verdict/.
   image: { only: [] },
   plan: { only: ['matrix/', 'verdict/expectations.ts', 'results/types.ts'] },
-  // The images stage builds what the plan decided (ProjectBuildPlan), nothing else of it.
-  docker: { only: ['plan/project-build.ts', 'image/'] },
+  // The images stage builds what the plan decided (ProjectBuildPlan), nothing else of it; it reads
+  // the project's Cargo files through the one Cargo reader.
+  docker: { only: ['plan/project-build.ts', 'image/', 'cargo/'] },
   run: {
     only: ['docker/container-client.ts', 'docker/labels.ts', 'docker/images.ts', 'image/', 'matrix/flags.ts', 'matrix/suggest.ts', 'matrix/types.ts', 'plan/', 'verdict/', 'results/', 'report/reporter.ts'],
   },
@@ -35,6 +36,8 @@ const LAYERS: Record<string, { only?: string[]; never?: string[] }> = {
   results: { only: [] },
   pypi: { only: [] },
   cpython: { only: ['pypi/proxy-fetch.ts'] },
+  // Facts about Cargo projects (members, path dependencies, Cargo.lock): a leaf cli/ and docker/ share.
+  cargo: { only: [] },
   report: { never: ['docker/', 'run/', 'cli/'] },
   cli: {},
   // Builders and reporters for tests only: they may use the flow's vocabulary, never drive it.

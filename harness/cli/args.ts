@@ -1,5 +1,7 @@
-// Strict option parsing for every command: unknown options and missing values are usage errors.
+// Strict option parsing for every command: unknown options and missing values are usage errors,
+// an unknown option with the one meant (`--jbos`: did you mean --jobs?).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { closest } from '../matrix/suggest.ts';
 
 export class UsageError extends Error {}
 
@@ -9,7 +11,11 @@ export function parseCommandArgs<T extends Options>(command: string, argv: strin
   try {
     return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals });
   } catch (err) {
-    throw new UsageError(`${(err as Error).message.replace(/\. To specify a positional.*$/s, '')}\nRun \`dlmatrix ${command} --help\` for the options.`);
+    const message = (err as Error).message.replace(/\. To specify a positional.*$/s, '');
+    const unknown = /^Unknown option '--([^'=]+)/.exec(message)?.[1];
+    const guess = unknown === undefined ? undefined : closest(unknown, [...Object.keys(options), 'help']);
+    const suggestion = guess === undefined ? '' : `; did you mean --${guess}?`;
+    throw new UsageError(`${message}${suggestion}\nRun \`dlmatrix ${command} --help\` for the options.`);
   }
 }
 

@@ -9,6 +9,7 @@ import { DIFF_HELP } from './diff-command.ts';
 import { DOCTOR_HELP } from './doctor-command.ts';
 import { IMAGES_HELP } from './images-command.ts';
 import { INIT_HELP } from './init-command.ts';
+import { MAIN_HELP } from './main.ts';
 import { MERGE_HELP } from './merge-command.ts';
 import { PLAN_HELP } from './plan-command.ts';
 import { REPORT_HELP } from './report-command.ts';
@@ -17,7 +18,7 @@ import { RUN_HELP } from './run-command.ts';
 const REPO = resolve(import.meta.dirname, '../..');
 const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
 const gitlabText = readFileSync(join(REPO, 'examples/gitlab/.gitlab-ci.yml'), 'utf8');
-const HELP: Record<string, string> = { run: RUN_HELP, plan: PLAN_HELP, merge: MERGE_HELP, diff: DIFF_HELP, doctor: DOCTOR_HELP, init: INIT_HELP, report: REPORT_HELP, clean: CLEAN_HELP, images: IMAGES_HELP };
+const HELP: Record<string, string> = { run: RUN_HELP, plan: PLAN_HELP, merge: MERGE_HELP, diff: DIFF_HELP, doctor: DOCTOR_HELP, init: INIT_HELP, report: REPORT_HELP, clean: CLEAN_HELP, images: IMAGES_HELP, help: MAIN_HELP };
 
 /** Every `npx dlmatrix <command> …` line. */
 const commandLines = (text: string) => [...text.matchAll(/npx dlmatrix (\w+)([^\n`"]*)/g)].map((m) => ({ command: m[1]!, rest: m[2]! }));

@@ -11,6 +11,7 @@ import { formatBytes, imageInventory } from './current-images.ts';
 import { EXIT } from './exit-codes.ts';
 import { requireEngine } from './require-engine.ts';
 import { loadPlan } from './load-plan.ts';
+import { findMatrixFile } from './matrix-file.ts';
 
 export const CLEAN_HELP = `Usage: dlmatrix clean [options]
 
@@ -19,7 +20,8 @@ images dlmatrix made that the matrix file does not use: older builds of its tool
 environments, other projects' images, bases of distros it does not name. Prints what it freed.
 
 Options:
-  --config FILE      the matrix whose images are kept (default: matrix.yaml)
+  --config FILE      the matrix whose images are kept (default: matrix.yaml here or in the
+                     nearest folder above)
   --all              remove every image dlmatrix made, bases included
   --project-only     remove only the matrix's project's environment images it no longer uses
                      (older builds of it), nothing shared with other matrices
@@ -39,7 +41,7 @@ Examples:
 
 export async function cleanCommand(argv: string[], client: ContainerClient = new DockerodeClient()): Promise<number> {
   const { values } = parseCommandArgs('clean', argv, {
-    config: { type: 'string', default: 'matrix.yaml' },
+    config: { type: 'string' },
     all: { type: 'boolean', default: false },
     'dry-run': { type: 'boolean', default: false },
     'project-only': { type: 'boolean', default: false },
@@ -50,10 +52,10 @@ export async function cleanCommand(argv: string[], client: ContainerClient = new
     return EXIT.ok;
   }
   if (values.all && values['project-only']) throw new UsageError('--all and --project-only contradict each other: choose one');
-  if (!values.all && !existsSync(values.config!)) {
+  if (!values.all && values.config !== undefined && !existsSync(values.config)) {
     throw new UsageError(`${values.config}: no matrix file to keep the images of; give --config FILE, or --all to remove every dlmatrix image`);
   }
-  const loaded = values.all ? undefined : loadPlan({ configPath: values.config!, only: [], cellIds: [] }, (line) => process.stderr.write(`${line}\n`));
+  const loaded = values.all ? undefined : loadPlan({ configPath: findMatrixFile(values.config), only: [], cellIds: [] }, (line) => process.stderr.write(`${line}\n`));
   const noEngine = await requireEngine(client);
   if (noEngine !== undefined) return noEngine;
   const dryRun = values['dry-run']!;

@@ -10,6 +10,7 @@ import { formatBytes, imageInventory } from './current-images.ts';
 import { EXIT } from './exit-codes.ts';
 import { requireEngine } from './require-engine.ts';
 import { loadPlan } from './load-plan.ts';
+import { findMatrixFile } from './matrix-file.ts';
 
 export const IMAGES_HELP = `Usage: dlmatrix images save DIR [options]
        dlmatrix images load DIR
@@ -20,7 +21,8 @@ exactly these images. load puts them back into the engine. Between the two, cach
 example with actions/cache, keyed on the matrix file and the project's sources).
 
 Options:
-  --config FILE      the matrix whose images are saved (default: matrix.yaml)
+  --config FILE      the matrix whose images are saved (default: matrix.yaml here or in the
+                     nearest folder above)
   --no-host-ca       the matrix runs with --no-host-ca (it changes the images' content tags)
   -h, --help         show this help
 
@@ -40,7 +42,7 @@ export async function imagesCommand(argv: string[], client: ContainerClient = ne
   const { values, positionals } = parseCommandArgs(
     'images',
     argv,
-    { config: { type: 'string', default: 'matrix.yaml' }, 'no-host-ca': { type: 'boolean', default: false } },
+    { config: { type: 'string' }, 'no-host-ca': { type: 'boolean', default: false } },
     true,
   );
   if (values.help) {
@@ -52,7 +54,7 @@ export async function imagesCommand(argv: string[], client: ContainerClient = ne
   const file = join(dir, 'images.tar');
   const listFile = join(dir, 'images.json');
   if (action === 'load' && !existsSync(file)) throw new UsageError(`${file} does not exist: nothing to load (was \`dlmatrix images save ${dir}\` run?)`);
-  const loaded = action === 'save' ? loadPlan({ configPath: values.config!, only: [], cellIds: [] }, (line) => process.stderr.write(`${line}\n`)) : undefined;
+  const loaded = action === 'save' ? loadPlan({ configPath: findMatrixFile(values.config), only: [], cellIds: [] }, (line) => process.stderr.write(`${line}\n`)) : undefined;
   const noEngine = await requireEngine(client);
   if (noEngine !== undefined) return noEngine;
 

@@ -74,6 +74,18 @@ describe('dlmatrix CLI', () => {
     }
   });
 
+  it('plan warns, at the manifest line, about a path dependency the build context does not copy (node_modules)', async () => {
+    // A package user's project: matrix.yaml next to Cargo.toml, dlmatrix installed in node_modules.
+    const file = matrixFile(GOOD.replace('project: project', 'project: {path: ., promote-feature: fix}'));
+    const root = join(file, '..');
+    writeFileSync(join(root, 'Cargo.toml'), '[package]\nname = "f"\n\n[dependencies]\npromote-libpython = { path = "node_modules/dlmatrix/crates/promote-libpython", optional = true }\n[features]\nfix = ["dep:promote-libpython"]\n');
+    mkdirSync(join(root, 'node_modules', 'dlmatrix', 'crates', 'promote-libpython'), { recursive: true });
+    writeFileSync(join(root, 'node_modules', 'dlmatrix', 'crates', 'promote-libpython', 'Cargo.toml'), '[package]\nname = "promote-libpython"\n');
+    expect(await main(['plan', '--config', file])).toBe(0);
+    expect(output.stderr).toMatch(/\/Cargo\.toml:5:1: warning: path dependency `promote-libpython` \(node_modules\/dlmatrix\/crates\/promote-libpython\) is inside node_modules\/, which the build context does not copy: every build of .* will fail/);
+    expect(output.stderr).toContain('hint: run `npx dlmatrix init --with-fix`');
+  });
+
   it('exits 3 with how to start an engine when none answers', async () => {
     const client = {
       ping: async () => {

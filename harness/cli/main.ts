@@ -4,6 +4,7 @@ import { FilterError } from '../plan/filter.ts';
 import { ShardError } from '../plan/shard.ts';
 import { ReporterNameError } from '../report/reporter-names.ts';
 import { ResultsFileError } from '../results/results-file.ts';
+import { closest } from '../matrix/suggest.ts';
 import { UsageError } from './args.ts';
 import { EXIT } from './exit-codes.ts';
 import { diffCommand } from './diff-command.ts';
@@ -33,7 +34,8 @@ Commands:
   doctor   check what a run needs (Docker, cgroups, disk, base images, HTTPS); --fix sets it up
   init     write a commented matrix.yaml for the Cargo project in this folder
 
-Run \`dlmatrix <command> --help\` for a command's options; \`dlmatrix --version\` (-V) prints the version.
+Run \`dlmatrix help <command>\` (or \`dlmatrix <command> --help\`) for a command's options;
+\`dlmatrix --version\` (-V) prints the version.
 
 Examples:
   npx dlmatrix run
@@ -60,13 +62,17 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${dlmatrixVersion()}\n`);
     return EXIT.ok;
   }
+  // `dlmatrix help run` is `dlmatrix run --help`, as with git and cargo.
+  if (command === 'help' && rest.length > 0) return main([rest[0]!, '--help']);
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(MAIN_HELP);
     return command ? EXIT.ok : EXIT.usage;
   }
   const handler = COMMANDS[command];
   if (!handler) {
-    process.stderr.write(`dlmatrix: unknown command "${command}"\n\n${MAIN_HELP}`);
+    const guess = closest(command, Object.keys(COMMANDS));
+    const hint = guess ? `did you mean \`dlmatrix ${guess}\`?` : `commands: ${Object.keys(COMMANDS).join(', ')}`;
+    process.stderr.write(`dlmatrix: unknown command "${command}": ${hint}\nRun \`dlmatrix --help\` for what each command does.\n`);
     return EXIT.usage;
   }
   try {

@@ -4,6 +4,7 @@ import type { Plan } from '../plan/plan.ts';
 import { parseCommandArgs, positiveInteger, UsageError } from './args.ts';
 import { EXIT } from './exit-codes.ts';
 import { loadPlan } from './load-plan.ts';
+import { findMatrixFile } from './matrix-file.ts';
 
 export const PLAN_HELP = `Usage: dlmatrix plan [options]
 
@@ -12,7 +13,7 @@ images, environment images with the project and NumPy), without running anything
 --shard I/N, what that shard runs and builds.
 
 Options:
-  --config FILE            matrix file (default: matrix.yaml)
+  --config FILE            matrix file (default: matrix.yaml here or in the nearest folder above)
   --only AXIS=GLOB         keep only matching cells (repeatable, ANDed)
   --cell ID                keep only this cell (repeatable)
   --shard I/N              show only the I-th of N shards (auto: GitLab's CI_NODE_INDEX/CI_NODE_TOTAL)
@@ -39,7 +40,7 @@ export interface PlanJson {
 
 export async function planCommand(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs('plan', argv, {
-    config: { type: 'string', default: 'matrix.yaml' },
+    config: { type: 'string' },
     only: { type: 'string', multiple: true, default: [] },
     cell: { type: 'string', multiple: true, default: [] },
     shard: { type: 'string' },
@@ -53,8 +54,9 @@ export async function planCommand(argv: string[]): Promise<number> {
   }
   const format = values.format ?? (values.json ? 'json' : 'text');
   if (!['text', 'json', 'github-matrix'].includes(format)) throw new UsageError(`--format must be text, json or github-matrix, got "${format}"`);
+  const configPath = findMatrixFile(values.config);
   const { plan } = loadPlan(
-    { configPath: values.config!, only: values.only!, cellIds: values.cell!, shard: values.shard },
+    { configPath, only: values.only!, cellIds: values.cell!, shard: values.shard },
     (line) => process.stderr.write(`${line}\n`),
   );
 
@@ -67,12 +69,12 @@ export async function planCommand(argv: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify({ include })}\n`);
     return EXIT.ok;
   }
-  const json = planToJson(values.config!, plan);
+  const json = planToJson(configPath, plan);
   if (format === 'json') {
     process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
     return EXIT.ok;
   }
-  const lines = [`${json.cells.length} cells in ${json.builds.environments.length} environments (${values.config})`, ''];
+  const lines = [`${json.cells.length} cells in ${json.builds.environments.length} environments (${configPath})`, ''];
   lines.push(`base images: ${json.builds.baseImages.join(', ')}`);
   lines.push(`toolchain images: ${json.builds.toolchains.map((t) => `${t.distro}/py-${t.python}`).join(', ')}`, '');
   for (const environment of plan.environments) {

@@ -22,11 +22,13 @@ import { RESULTS_SCHEMA_VERSION, type RunResults } from '../results/types.ts';
 import { ownerLabel, reapDeadRuns } from '../run/reaper.ts';
 import { RunStop } from '../run/run-stop.ts';
 import { runPlan } from '../run/scheduler.ts';
-import { nonNegativeInteger, parseCommandArgs, positiveInteger } from './args.ts';
+import { nonNegativeInteger, parseCommandArgs, positiveInteger, UsageError } from './args.ts';
 import { EXIT } from './exit-codes.ts';
 import { requireEngine } from './require-engine.ts';
 import { hostCaBundle } from './host-ca.ts';
+import { readLastFailed } from './last-failed.ts';
 import { loadPlan } from './load-plan.ts';
+import { findMatrixFile } from './matrix-file.ts';
 import { NumpyIndex } from './numpy-index.ts';
 import { hasNumpyPins, numpyPinProblems } from './numpy-pins.ts';
 import { cpythonSources, cpythonVersionProblems } from './cpython-versions.ts';
@@ -41,7 +43,7 @@ Docker for every environment of the matrix, loads it with every loader, flag com
 mitigation, and writes results.json, junit.xml and index.html (and what --reporter asks for).
 
 Options:
-  --config FILE      matrix file (default: matrix.yaml)
+  --config FILE      matrix file (default: matrix.yaml here or in the nearest folder above)
   --out DIR          where reports go (default: reports)
   --jobs N           cells running at once (default: CPU count + 1)
   --build-jobs N     environments building at once (default: 2)
@@ -51,6 +53,8 @@ Options:
   --fail-fast        stop scheduling cells after the first failure
   --only AXIS=GLOB   run only cells whose axis matches (repeatable, ANDed)
   --cell ID          run only this cell (repeatable); ids are listed by \`dlmatrix plan\`
+  --last-failed      rerun only the cells that failed in the last run into --out (its
+                     results.json), like pytest --lf; every cell when none failed
   --shard I/N        run the I-th of N deterministic shards (merge them with \`dlmatrix merge\`);
                      auto: GitLab's parallel jobs (CI_NODE_INDEX of CI_NODE_TOTAL)
   --baseline FILE    an earlier results.json: mark cells whose outcome changed
@@ -85,7 +89,7 @@ Examples:
 
 export async function runCommand(argv: string[], client: ContainerClient = new DockerodeClient()): Promise<number> {
   const { values } = parseCommandArgs('run', argv, {
-    config: { type: 'string', default: 'matrix.yaml' },
+    config: { type: 'string' },
     out: { type: 'string', default: 'reports' },
     jobs: { type: 'string' },
     'build-jobs': { type: 'string' },
@@ -94,6 +98,7 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
     'fail-fast': { type: 'boolean', default: false },
     only: { type: 'string', multiple: true, default: [] },
     cell: { type: 'string', multiple: true, default: [] },
+    'last-failed': { type: 'boolean', default: false },
     shard: { type: 'string' },
     baseline: { type: 'string' },
     'no-host-ca': { type: 'boolean', default: false },
@@ -114,8 +119,11 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
   const retries = nonNegativeInteger('retries', values.retries, 0);
   const warn = (line: string) => process.stderr.write(`${line}\n`);
 
-  const { config, full, plan, shard } = loadPlan(
-    { configPath: values.config!, only: values.only!, cellIds: values.cell!, shard: values.shard },
+  const configPath = findMatrixFile(values.config);
+  if (values['last-failed'] && values.cell!.length > 0) throw new UsageError('--last-failed and --cell both choose the cells: give one of them');
+  const lastFailed = values['last-failed'] ? readLastFailed(resolve(values.out!)) : undefined;
+  const { config, full, plan, shard, cellIds } = loadPlan(
+    { configPath, only: values.only!, cellIds: values.cell!, shard: values.shard, ...(lastFailed && { lastFailed }) },
     warn,
   );
   const cacheRegistry = values['cache-registry'] ?? config.options.cacheRegistry;
@@ -144,11 +152,11 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
   const header: JournalHeader = {
     schemaVersion: RESULTS_SCHEMA_VERSION,
     tool: { name: 'dlmatrix', version: dlmatrixVersion() },
-    matrixFile: values.config!,
+    matrixFile: configPath,
     startedAt: startedAt.toISOString(),
     host: { hostname: hostname(), platform: `${process.platform}-${process.arch}`, docker: await client.engineVersion().catch(() => undefined) },
     ...(shard && { shard: `${shard.index}/${shard.count}` }),
-    ...((values.only!.length > 0 || values.cell!.length > 0) && { selection: { only: values.only!, cells: values.cell! } }),
+    ...((values.only!.length > 0 || cellIds.length > 0) && { selection: { only: values.only!, cells: cellIds } }),
   };
   const planned = plan.cells.map(({ id, axes, environment, expected }) => ({ id, axes, environment, expected }));
   const reporter = new Multiplexer([
@@ -173,7 +181,7 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
   for (const signal of signals) process.on(signal, onSignal);
 
   try {
-    await reporter.onBegin({ matrixFile: values.config!, totalCells: plan.cells.length, environments: plan.environments.length });
+    await reporter.onBegin({ matrixFile: configPath, totalCells: plan.cells.length, environments: plan.environments.length });
     const images = new ImageBuilder(client, {
       project: projectBuildPlan(config, full),
       owner: ownerLabel(owner),

@@ -3,12 +3,12 @@
 // harness/image/layout.ts), and hashes them so images are tagged by content. Each context holds
 // exactly what its stage uses, so an edit rebuilds only what depends on it.
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { LAYOUT, layoutEnv } from '../image/layout.ts';
 import type { ProjectBuildPlan } from '../plan/project-build.ts';
-import { projectSource } from './project-source.ts';
+import { isLeftOut, NEVER_COPIED, projectSource } from './project-source.ts';
 
 /** Root of the dlmatrix installation (holds docker/, loaders/ and crates/). */
 export const HARNESS_ROOT = join(import.meta.dirname, '..', '..');
@@ -27,13 +27,42 @@ export interface PreparedContext {
   hash: string;
 }
 
-/** Copies a folder without build outputs and VCS folders. */
-function copySource(from: string, to: string): void {
-  cpSync(from, to, {
-    recursive: true,
-    filter: (source) => !/(^|\/)(target|\.git|node_modules)(\/|$)/.test(relative(from, source)),
-  });
+/** A file of the project that cannot be copied into the build context, named. */
+export class SourceCopyError extends Error {}
+
+/**
+ * Copies a folder: folders and regular files, symbolic links as links (an absolute link into one
+ * of the copied folders is made relative, so it points at the same file in the image; other links
+ * are kept as written, dangling or not, as cargo would see them on another machine). Sockets,
+ * FIFOs and devices hold nothing a build reads and are left out, and so is what `leftOut` says.
+ */
+function copySource(from: string, to: string, leftOut: (path: string) => boolean, copied: readonly string[] = [from]): void {
+  mkdirSync(to, { recursive: true });
+  for (const entry of readdirSync(from, { withFileTypes: true }).sort(byName)) {
+    const source = join(from, entry.name);
+    const target = join(to, entry.name);
+    if (leftOut(source)) continue;
+    if (entry.isDirectory()) {
+      copySource(source, target, leftOut, copied);
+      continue;
+    }
+    try {
+      if (entry.isSymbolicLink()) symlinkSync(linkText(source, copied), target);
+      else if (entry.isFile()) copyFileSync(source, target);
+    } catch (error) {
+      const { code, message } = error as NodeJS.ErrnoException;
+      throw new SourceCopyError(`cannot copy ${source} into the build context (${code ?? message}): fix its permissions, or remove it from the project`);
+    }
+  }
 }
+
+function linkText(link: string, copied: readonly string[]): string {
+  const text = readlinkSync(link);
+  if (!isAbsolute(text) || !copied.some((folder) => text === folder || text.startsWith(folder + sep))) return text;
+  return relative(dirname(link), text) || '.';
+}
+
+const neverCopied = (path: string) => NEVER_COPIED.includes(basename(path));
 
 function copyFiles(fromDir: string, toDir: string, names: string[]): void {
   mkdirSync(toDir, { recursive: true });
@@ -56,7 +85,7 @@ export function prepareToolchainContext(dir: string, caBundle: string | undefine
   copyFiles(join(DOCKER, 'scripts'), join(dir, 'scripts'), ['common.sh', 'manifest.py', 'install-toolchain.sh', 'build-loaders.sh']);
   writeLayout(dir);
   copyFiles(join(LOADERS, 'c'), join(dir, 'loaders', 'c'), ['loader.c', 'result_line.h']);
-  copySource(join(LOADERS, 'rust'), join(dir, 'loaders', 'rust'));
+  copySource(join(LOADERS, 'rust'), join(dir, 'loaders', 'rust'), neverCopied);
   copyCaBundle(dir, caBundle);
   return { dir, hash: hashTree(dir) };
 }
@@ -73,9 +102,9 @@ export function prepareEnvironmentContext(dir: string, project: ProjectBuildPlan
   copyKoffi(join(dir, 'loaders', 'node', 'node_modules'));
   copyCaBundle(dir, caBundle);
 
-  const source = projectSource(project.dir);
-  for (const folder of source.folders) copySource(folder, join(dir, 'project', relative(source.root, folder)));
-  const { dir: _hostDir, ...spec } = project;
+  const source = projectSource(project.dir, project.ignore);
+  for (const folder of source.folders) copySource(folder, join(dir, 'project', relative(source.root, folder)), (path) => isLeftOut(source, path), source.folders);
+  const { dir: _hostDir, ignore: _ignore, ...spec } = project;
   writeFileSync(join(dir, 'project.json'), `${JSON.stringify({ ...spec, projectDir: source.projectDir }, null, 2)}\n`);
   return { dir, hash: hashTree(dir) };
 }
@@ -134,6 +163,8 @@ export function hashTree(dir: string): string {
     for (const entry of readdirSync(path, { withFileTypes: true }).sort(byName)) {
       const full = join(path, entry.name);
       if (entry.isDirectory()) walk(full);
+      // A link is its target's text (the link is what the context holds, not the file it names).
+      else if (entry.isSymbolicLink()) hash.update(relative(dir, full)).update('\0->').update(readlinkSync(full)).update('\0');
       else hash.update(relative(dir, full)).update('\0').update(readFileSync(full)).update('\0');
     }
   };

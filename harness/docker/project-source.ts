@@ -1,10 +1,12 @@
-// Which folders the project under test needs in its build context: the project itself and every
-// local path dependency outside it (a workspace's sibling crates, or the promote-libpython crate
-// of this repository), found transitively in the Cargo.toml files. They are copied keeping their
-// relative layout, so `path = "../../x"` still points at x inside the image.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
-import { parse } from 'smol-toml';
+// What of the project under test goes into its build context: the project folder and every path
+// dependency outside it (a workspace's sibling crates, a shared fix crate), found by the one Cargo
+// reader (harness/cargo/), copied keeping their relative layout so `path = "../../x"` still points
+// at x inside the image. Left out: build outputs and VCS data (target/, .git/), node_modules/, the
+// matrix file, and dlmatrix's own output folders (reports/): none of them is build input, and
+// each would make a new environment image whenever it changes (a comment in matrix.yaml, a run).
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { CargoProjectError, readCargoProject, type PathDependency } from '../cargo/cargo-project.ts';
 
 export interface ProjectSource {
   /** Common ancestor of the project and its outside path dependencies. */
@@ -13,72 +15,65 @@ export interface ProjectSource {
   folders: string[];
   /** The project, relative to root (`.` when it is the root). */
   projectDir: string;
+  /** Absolute paths inside the folders that are not copied (see isLeftOut). */
+  ignore: string[];
 }
 
-export function projectSource(projectDir: string): ProjectSource {
+/** Folder names never copied, wherever they are. */
+export const NEVER_COPIED = ['target', '.git', 'node_modules'];
+// What every dlmatrix output folder holds (results/journal.ts's JOURNAL_FILE, written when a run starts).
+const OUTPUT_MARKERS = ['results.jsonl'];
+
+/**
+ * `ignore`: absolute paths to leave out besides the usual ones (the matrix file). A manifest
+ * that cannot be read leaves the project alone in the context: cargo then reports it at build
+ * time, in its own words.
+ */
+export function projectSource(projectDir: string, ignore: readonly string[] = []): ProjectSource {
   const project = resolve(projectDir);
   const folders = [project];
-  const queue = [project];
-  while (queue.length > 0) {
-    const dir = queue.shift()!;
-    for (const manifest of manifestsIn(dir, project)) {
-      for (const dependency of pathDependencies(readFileSync(manifest, 'utf8'))) {
-        const target = resolve(dirname(manifest), dependency);
-        // A path that does not exist is cargo's to report, at build time, in its own words.
-        if (!existsSync(target) || folders.some((folder) => isInside(target, folder))) continue;
-        folders.push(target);
-        queue.push(target);
-      }
-    }
+  for (const dependency of pathDependencies(project)) {
+    if (!dependency.exists || folders.some((folder) => isInside(dependency.target, folder))) continue;
+    // A folder that holds one already chosen replaces it.
+    for (let i = folders.length - 1; i > 0; i--) if (isInside(folders[i]!, dependency.target)) folders.splice(i, 1);
+    folders.push(dependency.target);
   }
   const root = folders.reduce(commonAncestor);
-  return { root, folders, projectDir: relative(root, project) || '.' };
+  return { root, folders, projectDir: relative(root, project) || '.', ignore: ignore.map((p) => resolve(p)) };
 }
 
-/** The manifest of `dir`, plus those of the project's workspace members. */
-function manifestsIn(dir: string, project: string): string[] {
-  const manifest = join(dir, 'Cargo.toml');
-  if (!existsSync(manifest)) return [];
-  if (dir !== project) return [manifest];
-  const members = workspaceMembers(readFileSync(manifest, 'utf8')).flatMap((member) => {
-    // `crates/*`, the usual glob: every folder under crates/.
-    if (!member.endsWith('/*')) return [join(dir, member, 'Cargo.toml')];
-    const parent = join(dir, member.slice(0, -2));
-    return existsSync(parent) ? readdirSync(parent, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(parent, e.name, 'Cargo.toml')) : [];
-  });
-  return [manifest, ...members.filter((m) => existsSync(m))];
+/** True for a path (inside one of the source's folders) that the build context leaves out. */
+export function isLeftOut(source: ProjectSource, path: string): boolean {
+  if (source.ignore.includes(path)) return true;
+  if (NEVER_COPIED.includes(basename(path))) return true;
+  return OUTPUT_MARKERS.some((marker) => existsSync(join(path, marker)));
 }
 
-/** Paths of the `path = "..."` dependencies a Cargo.toml names, in every kind of dependency table. */
-export function pathDependencies(toml: string): string[] {
-  let manifest: Record<string, unknown>;
-  try {
-    manifest = parse(toml) as Record<string, unknown>;
-  } catch {
-    return []; // cargo reports a broken manifest better, at build time
-  }
-  const tables: unknown[] = [];
-  const collect = (owner: Record<string, unknown> | undefined) => {
-    for (const kind of ['dependencies', 'dev-dependencies', 'build-dependencies']) tables.push(owner?.[kind]);
-  };
-  collect(manifest);
-  collect(manifest.workspace as Record<string, unknown> | undefined);
-  for (const target of Object.values((manifest.target as Record<string, Record<string, unknown>> | undefined) ?? {})) collect(target);
-  tables.push(...Object.values((manifest.patch as Record<string, unknown> | undefined) ?? {}));
-  return tables.flatMap((table) =>
-    Object.values((table as Record<string, unknown> | undefined) ?? {}).flatMap((spec) =>
-      typeof spec === 'object' && spec !== null && typeof (spec as { path?: unknown }).path === 'string' ? [(spec as { path: string }).path] : [],
-    ),
-  );
+/** A path dependency the build will not find: it does not exist, or it lies in a folder that is not copied. */
+export interface UncopiedDependency extends PathDependency {
+  why: string;
 }
 
-/** `members` of [workspace]: plain paths and `dir/*` (other globs are left out). */
-function workspaceMembers(toml: string): string[] {
-  try {
-    const members = ((parse(toml) as { workspace?: { members?: unknown } }).workspace?.members ?? []) as unknown[];
-    return members.filter((m): m is string => typeof m === 'string' && !/[*?[]/.test(m.replace(/\/\*$/, '')));
-  } catch {
+export function uncopiedPathDependencies(projectDir: string, ignore: readonly string[] = []): UncopiedDependency[] {
+  const source = projectSource(projectDir, ignore);
+  return pathDependencies(resolve(projectDir)).flatMap((dependency): UncopiedDependency[] => {
+    if (!dependency.exists) return [{ ...dependency, why: 'does not exist' }];
+    const folder = source.folders.find((f) => isInside(dependency.target, f));
+    if (!folder) return [];
+    // Every folder from the copied folder down to the dependency must be copied.
+    for (let path = dependency.target; path !== folder; path = dirname(path)) {
+      if (isLeftOut(source, path)) return [{ ...dependency, why: `is inside ${relative(folder, path) || path}${sep}, which the build context does not copy` }];
+    }
     return [];
+  });
+}
+
+function pathDependencies(project: string): PathDependency[] {
+  try {
+    return readCargoProject(project).pathDependencies;
+  } catch (error) {
+    if (error instanceof CargoProjectError) return [];
+    throw error;
   }
 }
 

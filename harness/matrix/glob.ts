@@ -4,15 +4,25 @@
 
 /** True when the whole of `value` matches `pattern` (anchored both ends, case-sensitive). */
 export function matchesGlob(value: string, pattern: string): boolean {
+  return globMatch(value, pattern).matched;
+}
+
+/**
+ * The match and the steps it took: at most (value length + 1) x (pattern length + 1), since
+ * only the last `*` is ever retried (a backtracking regex can take exponentially many).
+ */
+export function globMatch(value: string, pattern: string): { matched: boolean; steps: number } {
   // Iterate code points so `?` matches one character even outside the BMP.
   const v = Array.from(value);
   const p = Array.from(pattern);
   let vi = 0;
   let pi = 0;
+  let steps = 0;
   // Backtrack point: the last `*` seen and where in `value` it started matching.
   let starP = -1;
   let starV = 0;
   while (vi < v.length) {
+    steps++;
     if (pi < p.length && (p[pi] === '?' || (p[pi] !== '*' && p[pi] === v[vi]))) {
       vi++;
       pi++;
@@ -25,11 +35,11 @@ export function matchesGlob(value: string, pattern: string): boolean {
       pi = starP + 1;
       vi = ++starV;
     } else {
-      return false;
+      return { matched: false, steps };
     }
   }
   while (pi < p.length && p[pi] === '*') pi++;
-  return pi === p.length;
+  return { matched: pi === p.length, steps };
 }
 
 /** True when `value` matches at least one of `patterns` (alternatives). */

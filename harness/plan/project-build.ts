@@ -9,6 +9,8 @@ import type { Plan } from './plan.ts';
 export interface ProjectBuildPlan {
   /** The project folder on the host. */
   dir: string;
+  /** Files on the host never copied into the build (the matrix file): not build input. */
+  ignore?: string[];
   build: string;
   library?: string;
   entry: string;
@@ -28,6 +30,7 @@ export function projectBuildPlan(config: MatrixConfig, full: Plan): ProjectBuild
   const used = new Set(full.cells.map((cell) => cell.axes.loader));
   return {
     dir: project.dir,
+    ignore: [config.file],
     build: project.build,
     ...(project.library && { library: project.library }),
     entry: project.entry,
