@@ -8,6 +8,7 @@ export const OUTCOME_COLOURS: Record<Outcome, { background: string; ink: string 
   'undefined-symbol': { background: '#ffe1c2', ink: '#8a3405' },
   'import-error': { background: '#fdf1a8', ink: '#6b4b05' },
   'dlopen-error': { background: '#d6e4ff', ink: '#1e3a8a' },
+  'missing-library': { background: '#cffafe', ink: '#155e75' },
   'no-entry': { background: '#e0f2fe', ink: '#075985' },
   'no-import': { background: '#f3e8ff', ink: '#5b21b6' },
   crash: { background: '#fbcfe8', ink: '#831843' },

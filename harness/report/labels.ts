@@ -12,6 +12,7 @@ export const OUTCOME_WORDS: Record<Outcome, string> = {
   'undefined-symbol': 'undefined symbol',
   'import-error': 'import error',
   'dlopen-error': 'dlopen error',
+  'missing-library': 'missing library',
   'no-entry': 'no entry',
   'no-import': 'no import',
   crash: 'crash',

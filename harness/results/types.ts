@@ -10,6 +10,7 @@ export const OUTCOMES = [
   'undefined-symbol', // root cause is an unresolved symbol (see `symbol`)
   'import-error', // an import failed for another reason
   'dlopen-error', // the loader could not open the library at all
+  'missing-library', // a shared library it needs (e.g. libpython) is not on the loader's search path (see `missing`)
   'no-entry', // the library opened but has no entry point of the name the matrix gives
   'no-import', // the program ended well but never imported the watched modules
   'crash', // the loader died from a signal, or failed (exit code, entry's return) (see `signal`, `reason`)
@@ -48,6 +49,8 @@ export interface CellResult {
   outcome: Outcome;
   /** For `undefined-symbol`: the symbol at the root of the error chain. */
   symbol?: string;
+  /** For `missing-library`: the shared library the dynamic loader searched for and did not find. */
+  missing?: string;
   /** The signal that ended the process, e.g. "SIGSEGV": for `crash`, and after any other outcome ("then crashed"). */
   signal?: string;
   /** Each watched module the run tried to import: ok with its version, or its root error. */

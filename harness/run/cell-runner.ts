@@ -54,6 +54,7 @@ export async function runCell(cell: PlannedCell, session: EnvironmentSession, se
       resolved: { python: found.resolved.python ?? resolved.python, numpy: found.resolved.numpy ?? resolved.numpy },
       outcome: found.outcome,
       ...(found.symbol && { symbol: found.symbol }),
+      ...(found.missing && { missing: found.missing }),
       ...(found.signal && { signal: found.signal }),
       ...(found.reason && { reason: found.reason }),
       ...(found.modules.length > 0 && {

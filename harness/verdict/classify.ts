@@ -35,6 +35,8 @@ export interface LoaderRun {
 export interface Classification {
   outcome: Outcome;
   symbol?: string;
+  /** For missing-library: the shared library the dynamic loader searched for and did not find. */
+  missing?: string;
   /** The signal that ended the process, whatever the outcome (SIGSEGV after a failed import). */
   signal?: string;
   /** The root-cause message in one or a few lines. */
@@ -98,7 +100,7 @@ export function classify(run: LoaderRun, watched: readonly string[]): Classifica
 }
 
 /** What the output says when the trace could not: lazy binding, dlopen errors, tracebacks. */
-function classifyOutput(lines: readonly string[], line: ResultLine | undefined): Pick<Classification, 'outcome' | 'symbol' | 'reason'> | undefined {
+function classifyOutput(lines: readonly string[], line: ResultLine | undefined): Pick<Classification, 'outcome' | 'symbol' | 'missing' | 'reason'> | undefined {
   // ld.so kills a process whose lazily bound symbol is missing (exit 127).
   const lookup = lines.find((l) => /symbol lookup error/.test(l) && undefinedSymbol(l));
   if (lookup) return { outcome: 'undefined-symbol', symbol: undefinedSymbol(lookup), reason: lookup.trim() };
@@ -110,9 +112,13 @@ function classifyOutput(lines: readonly string[], line: ResultLine | undefined):
   if (line && (line.stage === 'dlopen' || line.stage === 'flags')) {
     const symbol = undefinedSymbol(line.error);
     if (symbol) return { outcome: 'undefined-symbol', symbol, reason: line.error };
+    const missing = missingLibrary(line.error);
+    if (missing) return { outcome: 'missing-library', missing, reason: `${missing} cannot be found: ${line.error}` };
     return { outcome: 'dlopen-error', reason: `${line.stage}: ${line.error}` };
   }
   const unopened = lines.find((l) => /cannot open shared object file/.test(l));
+  const missing = unopened && missingLibrary(unopened);
+  if (missing) return { outcome: 'missing-library', missing, reason: `${missing} cannot be found: ${unopened!.trim()}` };
   if (unopened) return { outcome: 'dlopen-error', reason: unopened.trim() };
   // A program that prints Python's error itself, where the trace saw nothing (Python run isolated).
   const printed = lines.find((l) => undefinedSymbol(l) && !l.startsWith(RESULT_LINE_PREFIX));
@@ -120,6 +126,16 @@ function classifyOutput(lines: readonly string[], line: ResultLine | undefined):
   const importError = lines.map((l) => PYTHON_IMPORT_ERROR.exec(l)).find((m) => m);
   if (importError) return { outcome: 'import-error', reason: importError[0].trim() };
   return undefined;
+}
+
+/**
+ * A library the dynamic loader searched for by name and did not find (a dependency such as a
+ * standalone Python's libpython3.13.so.1.0, off its search path). A path that does not exist is
+ * the library itself being wrong: that stays a dlopen-error.
+ */
+function missingLibrary(text: string): string | undefined {
+  const name = /(?:^|: )([^\s:/]+\.so(?:\.[\w.]+)?): cannot open shared object file/.exec(text)?.[1];
+  return name;
 }
 
 function lastLine(lines: readonly string[]): string {
