@@ -22,14 +22,14 @@ const show = (path: string) => relative(dirname(HARNESS), path).split(sep).join(
 // path a folder may depend on (besides itself); `never` lists the ones it may not. Paths outside
 // harness/ and packages are left to the lists, except `dockerode` (DOCKERODE below).
 const LAYERS: Record<string, { only?: string[]; never?: string[] }> = {
-  matrix: { only: ['results/types.ts'] },
-  plan: { only: ['matrix/', 'verdict/expectations.ts', 'results/types.ts'] },
+  matrix: { only: ['results/run-results.ts'] },
+  plan: { only: ['matrix/', 'verdict/expectations.ts', 'results/run-results.ts'] },
   // The images stage builds what the plan decided (ProjectBuildPlan), nothing else of it.
   docker: { only: ['plan/project-build.ts'] },
   run: {
     only: ['docker/container-client.ts', 'docker/labels.ts', 'docker/images.ts', 'matrix/flags.ts', 'matrix/types.ts', 'plan/', 'verdict/', 'results/', 'report/reporter.ts'],
   },
-  verdict: { only: ['results/types.ts', 'matrix/'] },
+  verdict: { only: ['results/run-results.ts', 'matrix/'] },
   results: { only: [] },
   pypi: { only: [] },
   report: { never: ['docker/', 'run/', 'cli/'] },

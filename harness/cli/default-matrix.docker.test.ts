@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HARNESS_ROOT } from '../docker/build-context.ts';
-import type { RunResults } from '../results/types.ts';
+import type { RunResults } from '../results/run-results.ts';
 import { readResults, runCli } from '../test-support/run-cli.ts';
 
 /** `pip download` of a NumPy requirement in an environment's image, by its own pip and Python. */

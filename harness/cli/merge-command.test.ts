@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { selectShard } from '../plan/shard.ts';
 import { MISSING_REASON } from '../results/merge.ts';
-import type { RunResults } from '../results/types.ts';
+import type { RunResults } from '../results/run-results.ts';
 import { captureOutput } from '../test-support/capture-output.ts';
 import { makeCell, makeResults } from '../test-support/make-results.ts';
 import { loadPlan } from './load-plan.ts';

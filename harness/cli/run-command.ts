@@ -19,7 +19,7 @@ import { createReporters, reportFiles, reporterNames, REPORTER_NAMES } from '../
 import { computeFindings } from '../results/findings.ts';
 import { JOURNAL_FILE, JournalError, readJournal, type JournalHeader, type RecoveredRun } from '../results/journal.ts';
 import { readResultsFile, summarize } from '../results/results-file.ts';
-import { RESULTS_SCHEMA_VERSION, type RunResults } from '../results/types.ts';
+import { RESULTS_SCHEMA_VERSION, type RunResults } from '../results/run-results.ts';
 import { ownerLabel, reapDeadRuns } from '../run/reaper.ts';
 import { RunStop } from '../run/run-stop.ts';
 import { runPlan } from '../run/scheduler.ts';

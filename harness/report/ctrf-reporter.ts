@@ -1,6 +1,6 @@
 // Writes ctrf.json when the run ends (the `ctrf` reporter).
 import type { ResultsDiff } from '../results/diff.ts';
-import type { RunResults } from '../results/types.ts';
+import type { RunResults } from '../results/run-results.ts';
 import { renderCtrf } from './ctrf-writer.ts';
 import { RenderedReport } from './rendered-report.ts';
 

@@ -8,7 +8,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { readResultsFile } from '../results/results-file.ts';
-import type { RunResults } from '../results/types.ts';
+import type { RunResults } from '../results/run-results.ts';
 import { makeCell, makeResults } from '../test-support/make-results.ts';
 import { CtrfReporter } from './ctrf-reporter.ts';
 import { renderCtrf } from './ctrf-writer.ts';

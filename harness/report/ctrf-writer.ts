@@ -4,8 +4,8 @@
 // knows beyond a test's status in `extra`. A flaky cell is `passed` with `flaky: true` and its
 // failed attempts in `retryAttempts`; a cell that missed its expectation is `failed`.
 import type { ResultsDiff } from '../results/diff.ts';
-import type { CellResult, RunResults, Verdict } from '../results/types.ts';
-import { cellLabel, expectedList, flakyNote, outcomeWithCause } from './labels.ts';
+import type { CellResult, RunResults, Verdict } from '../results/run-results.ts';
+import { cellLabel, expectedList, flakyNote, outcomeWithCause } from './wording.ts';
 import { sanitizeText } from './text.ts';
 
 /** The CTRF specification version the report follows (its `specVersion`). */

@@ -1,7 +1,7 @@
 // The `dot` reporter: one character per finished cell, as Playwright's dot reporter prints them
 // (· passed, F failed, ± flaky, ° skipped), 80 to a line; at the end the failed and flaky cells
 // one per line, then the findings and the counts.
-import type { CellResult, RunResults, Verdict } from '../results/types.ts';
+import type { CellResult, RunResults, Verdict } from '../results/run-results.ts';
 import { resolveDiff, type ReportOptions } from './report-diff.ts';
 import type { Reporter } from './reporter.ts';
 import { cellLine, endOfRun, type Paint, painter, useColor } from './terminal-lines.ts';

@@ -3,7 +3,7 @@
 // the job summary appended to the file named by $GITHUB_STEP_SUMMARY (when set).
 import { appendFileSync, existsSync, statSync } from 'node:fs';
 import { FileWriteError } from '../results/atomic-file.ts';
-import type { RunResults } from '../results/types.ts';
+import type { RunResults } from '../results/run-results.ts';
 import { annotationLines } from './github-annotations.ts';
 import { renderJobSummary, STEP_SUMMARY_LIMIT } from './github-summary.ts';
 import { resolveDiff, type ReportOptions } from './report-diff.ts';

@@ -4,8 +4,8 @@
 // whatever the matrix size, ends with a note saying what did not fit.
 import { formatChangeCounts, type ResultsDiff } from '../results/diff.ts';
 import { findingsScope } from '../results/findings.ts';
-import type { CellResult, RunResults, Verdict } from '../results/types.ts';
-import { environmentLabel, expectedList, flakyNote, formatDuration, OUTCOME_WORDS, outcomeWithCause } from './labels.ts';
+import type { CellResult, RunResults, Verdict } from '../results/run-results.ts';
+import { environmentLabel, expectedList, flakyNote, formatDuration, OUTCOME_WORDS, outcomeWithCause } from './wording.ts';
 import { buildOutcomeGrid } from './outcome-grid.ts';
 import { sanitizeText } from './text.ts';
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { diffResults } from '../results/diff.ts';
 import { makeCell, makeResults } from '../test-support/make-results.ts';
 import { readResultsFile } from '../results/results-file.ts';
-import type { CellResult } from '../results/types.ts';
+import type { CellResult } from '../results/run-results.ts';
 import { escapeHtml, jsonForScript, renderHtml } from './html-writer.ts';
 import { rerunCommand } from './rerun.ts';
 

@@ -9,15 +9,15 @@ import { readFileSync } from 'node:fs';
 import { formatChangeCounts } from '../results/diff.ts';
 import type { CellChange, ResultsDiff } from '../results/diff.ts';
 import { findingsScope } from '../results/findings.ts';
-import { OUTCOMES } from '../results/types.ts';
-import type { CellResult, EnvironmentInfo, FindingStatement, Outcome, RunResults, Verdict } from '../results/types.ts';
+import { OUTCOMES } from '../results/run-results.ts';
+import type { CellResult, EnvironmentInfo, FindingStatement, Outcome, RunResults, Verdict } from '../results/run-results.ts';
 import { groupByEnvironment } from './environments.ts';
 import { buildOutcomeGrid, type GridColumn } from './outcome-grid.ts';
 // Imported only so that a compiled build (tsc, allowJs) emits the file next to this one; the
 // import runs nothing. The page embeds the file's text.
 import './html-script.js';
 import { HTML_STYLES } from './html-styles.ts';
-import { cellLabel, environmentLabel, expectedList, extraAxisNames, flakyNote, formatDuration, OUTCOME_WORDS, outcomeWithCause } from './labels.ts';
+import { cellLabel, environmentLabel, expectedList, extraAxisNames, flakyNote, formatDuration, OUTCOME_WORDS, outcomeWithCause } from './wording.ts';
 import { decodeLoaderOutput } from './loader-output.ts';
 import { rerunCommand, shellQuote } from './rerun.ts';
 import { sanitizeText } from './text.ts';

@@ -4,7 +4,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { JournalHeader, JournalLine } from '../results/journal.ts';
 import type { PlannedCellRef } from '../results/merge.ts';
-import type { CellResult, EnvironmentInfo, RunResults } from '../results/types.ts';
+import type { CellResult, EnvironmentInfo, RunResults } from '../results/run-results.ts';
 import type { Reporter } from './reporter.ts';
 
 export class JournalReporter implements Reporter {

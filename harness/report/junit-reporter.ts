@@ -1,6 +1,6 @@
 // Writes junit.xml when the run ends (also when interrupted: CI still wants what ran).
 import type { ResultsDiff } from '../results/diff.ts';
-import type { RunResults } from '../results/types.ts';
+import type { RunResults } from '../results/run-results.ts';
 import { renderJUnit } from './junit-writer.ts';
 import { RenderedReport } from './rendered-report.ts';
 

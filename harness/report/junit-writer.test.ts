@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { diffResults } from '../results/diff.ts';
 import { makeCell, makeResults } from '../test-support/make-results.ts';
 import { readResultsFile } from '../results/results-file.ts';
-import { OUTCOMES } from '../results/types.ts';
-import type { CellResult, RunResults, Verdict } from '../results/types.ts';
+import { OUTCOMES } from '../results/run-results.ts';
+import type { CellResult, RunResults, Verdict } from '../results/run-results.ts';
 import { junitClassname, renderJUnit } from './junit-writer.ts';
 
 const XSD = join(import.meta.dirname, 'fixtures', 'junit-10.xsd');

@@ -6,7 +6,7 @@
 // - <flakyFailure> (Surefire's rerun element) is allowed in <testcase> and needs `type`.
 // GitLab ignores failure/@message, so the explanation is in the element's body.
 import type { CellChange, ResultsDiff } from '../results/diff.ts';
-import type { CellResult, EnvironmentInfo, RunResults } from '../results/types.ts';
+import type { CellResult, EnvironmentInfo, RunResults } from '../results/run-results.ts';
 import { groupByEnvironment } from './environments.ts';
 import {
   cellLabel,
@@ -15,7 +15,7 @@ import {
   formatSeconds,
   isInfrastructureProblem,
   outcomeWithCause,
-} from './labels.ts';
+} from './wording.ts';
 import { rerunCommand, shellQuote } from './rerun.ts';
 import { sanitizeText } from './text.ts';
 

@@ -3,7 +3,7 @@
 // the run or keep the other reports from being written. Failures at the end (a report file that
 // could not be written) are kept apart: the commands exit non-zero for them.
 import { FileWriteError } from '../results/atomic-file.ts';
-import type { CellResult, EnvironmentInfo, RunResults } from '../results/types.ts';
+import type { CellResult, EnvironmentInfo, RunResults } from '../results/run-results.ts';
 import type { PlannedRun, Reporter } from './reporter.ts';
 
 type Hook = 'onBegin' | 'onLog' | 'onEnvironmentReady' | 'onCellBegin' | 'onCellEnd' | 'onEnd';

@@ -2,7 +2,7 @@
 // line per finished cell and environment, each written whole so parallel cells never interleave
 // mid-line. `line` (a TTY): a live status line (done/total, pass/fail/skip, what is running) with
 // failures printed above it. Both end with the findings and the counts.
-import type { CellResult, EnvironmentInfo, RunResults, Verdict } from '../results/types.ts';
+import type { CellResult, EnvironmentInfo, RunResults, Verdict } from '../results/run-results.ts';
 import { resolveDiff, type ReportOptions } from './report-diff.ts';
 import type { PlannedRun, Reporter } from './reporter.ts';
 import { cellLine, clean, endOfRun, type Paint, painter, plural, type Tone, useColor } from './terminal-lines.ts';

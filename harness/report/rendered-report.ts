@@ -2,7 +2,7 @@
 // cells that changed since an optional baseline marked.
 import { writeFileAtomic } from '../results/atomic-file.ts';
 import type { ResultsDiff } from '../results/diff.ts';
-import type { RunResults } from '../results/types.ts';
+import type { RunResults } from '../results/run-results.ts';
 import { resolveDiff, type ReportOptions } from './report-diff.ts';
 import type { Reporter } from './reporter.ts';
 

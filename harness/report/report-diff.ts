@@ -1,7 +1,7 @@
 // A reporter is built before the run, but a diff needs the run's results: reporters take the
 // baseline and diff at onEnd, or a ready diff (re-rendering saved results).
 import { diffResults, type ResultsDiff } from '../results/diff.ts';
-import type { RunResults } from '../results/types.ts';
+import type { RunResults } from '../results/run-results.ts';
 
 export interface ReportOptions {
   /** An earlier run: cells whose outcome changed since are marked (regressions first). */

@@ -1,6 +1,6 @@
 // Reporters receive the run as it happens. Every hook is optional; a reporter that throws is
 // reported and ignored by the Multiplexer, so one broken report never kills the run.
-import type { CellResult, EnvironmentInfo, RunResults } from '../results/types.ts';
+import type { CellResult, EnvironmentInfo, RunResults } from '../results/run-results.ts';
 
 export interface PlannedRun {
   matrixFile: string;

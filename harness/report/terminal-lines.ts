@@ -2,7 +2,7 @@
 // end of the run (findings, the counts, changes since a baseline).
 import { formatDiffForTerminal, type ResultsDiff } from '../results/diff.ts';
 import { findingsScope } from '../results/findings.ts';
-import type { CellResult, RunResults, Verdict } from '../results/types.ts';
+import type { CellResult, RunResults, Verdict } from '../results/run-results.ts';
 import { sanitizeText } from './text.ts';
 
 export type Tone = Verdict | 'dim';

@@ -2,7 +2,7 @@
 // the outcome: the smallest set such that cells agreeing on those attributes agree on the value.
 // When no small set does so exactly, the set that is right for the most cells, with the cells it
 // gets wrong (the exceptions) kept so that no claim is made for them.
-import type { CellResult } from './types.ts';
+import type { CellResult } from './run-results.ts';
 
 /** A named way to read one value off a cell. */
 export interface Attribute {

@@ -10,7 +10,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { computeFindings } from './findings.ts';
 import type { PlannedCellRef } from './merge.ts';
 import { summarize } from './results-file.ts';
-import type { CellResult, EnvironmentInfo, RunResults } from './types.ts';
+import type { CellResult, EnvironmentInfo, RunResults } from './run-results.ts';
 
 export const JOURNAL_FILE = 'results.jsonl';
 export const UNFINISHED_REASON = 'not run: the run ended before this cell finished (dlmatrix was killed or the machine stopped)';

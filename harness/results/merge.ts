@@ -3,7 +3,7 @@
 // arrived) is added as a failure that did not run, so that no report of the merge looks green.
 import { computeFindings } from './findings.ts';
 import { summarize } from './results-file.ts';
-import type { CellResult, EnvironmentInfo, RunResults } from './types.ts';
+import type { CellResult, EnvironmentInfo, RunResults } from './run-results.ts';
 
 /** Why a planned cell is in the merged results without having run. */
 export const MISSING_REASON = 'not run: missing from the merged shard results';

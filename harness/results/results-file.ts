@@ -4,8 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from './atomic-file.ts';
 import { computeFindings } from './findings.ts';
-import { OUTCOMES, RESULTS_SCHEMA_VERSION } from './types.ts';
-import type { CellResult, Outcome, ResultsSummary, RunResults, Verdict } from './types.ts';
+import { OUTCOMES, RESULTS_SCHEMA_VERSION } from './run-results.ts';
+import type { CellResult, Outcome, ResultsSummary, RunResults, Verdict } from './run-results.ts';
 
 const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'skip', 'flaky'];
 const REQUIRED_AXES = ['distro', 'python', 'numpy', 'loader', 'flags'];

@@ -1,6 +1,6 @@
 // Builders for the CellResult of a cell that did not get to run its loader.
 import type { PlannedCell } from '../plan/plan.ts';
-import type { CellResult, Outcome } from '../results/types.ts';
+import type { CellResult, Outcome } from '../results/run-results.ts';
 import { judge } from '../verdict/judge.ts';
 
 export function notRunResult(

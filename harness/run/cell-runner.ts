@@ -1,6 +1,6 @@
 // Runs one cell in its environment's session: the invocation, the runner's reply, the one
 // classification path, the verdict, and retries of a cell that missed its expectation.
-import type { AttemptSummary, CellResult } from '../results/types.ts';
+import type { AttemptSummary, CellResult } from '../results/run-results.ts';
 import { classify, type LoaderRun } from '../verdict/classify.ts';
 import { judge } from '../verdict/judge.ts';
 import type { PlannedCell } from '../plan/plan.ts';

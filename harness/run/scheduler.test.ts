@@ -7,7 +7,7 @@ import { parseFlags } from '../matrix/flags.ts';
 import type { CustomLoader, Mitigation } from '../matrix/types.ts';
 import { planFromCells, type PlannedCell } from '../plan/plan.ts';
 import type { Reporter } from '../report/reporter.ts';
-import type { CellResult, Outcome } from '../results/types.ts';
+import type { CellResult, Outcome } from '../results/run-results.ts';
 import type { InvocationContext } from './invocation.ts';
 import { RunStop } from './run-stop.ts';
 import type { RunnerRequest } from './runner-protocol.ts';

@@ -10,7 +10,7 @@ import { EnvironmentSkipped, type BuiltImage } from '../docker/images.ts';
 import { LABELS } from '../docker/labels.ts';
 import type { PlannedEnvironment, Plan } from '../plan/plan.ts';
 import type { Reporter } from '../report/reporter.ts';
-import type { CellResult, EnvironmentInfo } from '../results/types.ts';
+import type { CellResult, EnvironmentInfo } from '../results/run-results.ts';
 import { buildErrorText } from './build-error-text.ts';
 import { notRunResult } from './cell-result.ts';
 import { runCell, type CellSettings } from './cell-runner.ts';

@@ -9,7 +9,7 @@
 //      a built-in loader's dlopen/dlsym error line, a Python traceback;
 //   4. success needs proof: every watched module imported AND the process ended well.
 import { constants } from 'node:os';
-import type { Outcome } from '../results/types.ts';
+import type { Outcome } from '../results/run-results.ts';
 import { parseResultLine } from './loader-output.ts';
 import { importEvidence, undefinedSymbol, type ModuleStatus, type TraceEvent } from './trace.ts';
 

@@ -1,5 +1,5 @@
 // Turns an outcome and the matrix's expectation into a verdict.
-import type { Outcome, Verdict } from '../results/types.ts';
+import type { Outcome, Verdict } from '../results/run-results.ts';
 
 export function judge(outcome: Outcome, expected: readonly Outcome[]): Verdict {
   if (expected.includes(outcome)) return 'pass';

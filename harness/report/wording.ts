@@ -2,7 +2,7 @@
 // terminal say the same thing in the same words.
 import { KNOWN_AXES } from '../matrix/types.ts';
 import { outcomeWithCause } from '../results/outcome-with-cause.ts';
-import type { CellAxes, CellResult, EnvironmentInfo, Outcome } from '../results/types.ts';
+import type { CellAxes, CellResult, EnvironmentInfo, Outcome } from '../results/run-results.ts';
 
 export { outcomeWithCause };
 
