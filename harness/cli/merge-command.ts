@@ -5,9 +5,12 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Multiplexer } from '../report/multiplexer.ts';
 import { createReporters, reportFiles, reporterNames, REPORTER_NAMES } from '../report/reporter-names.ts';
-import { mergeResults, type PlannedCellRef } from '../results/merge.ts';
+import { assembleResults } from '../results/assemble.ts';
+import { mergeResults } from '../results/merge.ts';
+import type { PlannedCellRef } from '../results/not-run.ts';
 import { readResultsFile } from '../results/results-file.ts';
 import { ShardMismatchError, shardCoverage } from '../results/shard-coverage.ts';
+import { missedCount } from '../results/summary.ts';
 import { parseCommandArgs, UsageError } from './args.ts';
 import { EXIT } from './exit-codes.ts';
 import { loadPlan } from './load-plan.ts';
@@ -80,7 +83,7 @@ export async function mergeCommand(argv: string[]): Promise<number> {
     const selection = coverage?.selection ?? { only: [], cells: [] };
     planned = loadPlan({ configPath, only: selection.only, cellIds: selection.cells }, () => {}).plan.cells;
   }
-  const { results, duplicates, missing } = mergeResults(
+  const { record, duplicates, missing } = mergeResults(
     parts.map((part) => part.results),
     { planned, requireAll: coverage !== undefined && haveMatrix },
   );
@@ -96,10 +99,11 @@ export async function mergeCommand(argv: string[]): Promise<number> {
 
   const outDir = resolve(values.out!);
   const baseline = values.baseline ? readResultsFile(values.baseline) : undefined;
-  const reporter = new Multiplexer(createReporters(names, { outDir, report: { baseline } }));
-  await reporter.onEnd(results);
+  const { results, diff } = assembleResults(record, baseline);
+  const reporter = new Multiplexer(createReporters(names, { outDir }));
+  await reporter.onEnd(results, diff);
   process.stderr.write(`merged ${parts.length} results into ${values.out}: ${reportFiles(names).join(', ')}\n`);
   if (reportWriteFailures(reporter)) return EXIT.reports;
   // A missing shard with no matrix to list its cells is still a failure: the merge is incomplete.
-  return results.summary.failed > 0 || (coverage?.missing.length ?? 0) > 0 ? EXIT.failed : EXIT.ok;
+  return missedCount(results.summary) > 0 || (coverage?.missing.length ?? 0) > 0 ? EXIT.failed : EXIT.ok;
 }

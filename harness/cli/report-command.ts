@@ -5,7 +5,10 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Multiplexer } from '../report/multiplexer.ts';
 import { createReporters, reportFiles, reporterNames, REPORTER_NAMES } from '../report/reporter-names.ts';
-import { JOURNAL_FILE, readJournal, type RecoveredRun } from '../results/journal.ts';
+import { assembleResults } from '../results/assemble.ts';
+import { JOURNAL_FILE, JournalError, readJournal, type RecoveredRun } from '../results/journal.ts';
+import type { RunResults } from '../results/run-results.ts';
+import { missedCount } from '../results/summary.ts';
 import { parseCommandArgs, UsageError } from './args.ts';
 import { EXIT } from './exit-codes.ts';
 import { reportWriteFailures } from './report-failures.ts';
@@ -38,25 +41,37 @@ export async function reportCommand(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('report needs one folder (the --out of the run) or its results.jsonl');
   const journal = existsSync(positionals[0]) && statSync(positionals[0]).isDirectory() ? join(positionals[0], JOURNAL_FILE) : positionals[0];
   if (!existsSync(journal)) throw new UsageError(`${journal} does not exist: give the --out folder of a run`);
-  const recovered = readJournal(journal);
+  let recovered: RecoveredRun;
+  try {
+    recovered = readJournal(journal);
+  } catch (error) {
+    if (error instanceof JournalError) throw new UsageError(error.message);
+    throw error;
+  }
+  for (const problem of recovered.problems) process.stderr.write(`dlmatrix report: ${problem}\n`);
   const outDir = resolve(values.out ?? join(journal, '..'));
   const names = reporterNames(values.reporter!, { interactive: Boolean(process.stderr.isTTY) && !process.env.CI, env: process.env });
-  const written = await writeRecovered(recovered, outDir, names);
-  if (!written) return EXIT.reports;
+  const results = await writeRecovered(recovered, outDir, names);
+  if (!results) return EXIT.reports;
   process.stderr.write(`${describeRecovery(recovered)}; reports in ${values.out ?? join(journal, '..')}: ${reportFiles(names).join(', ')}\n`);
-  return recovered.results.summary.failed > 0 || recovered.results.interrupted ? EXIT.failed : EXIT.ok;
+  return missedCount(results.summary) > 0 || results.interrupted ? EXIT.failed : EXIT.ok;
 }
 
-/** Writes the reports of a recovered run; false when one could not be written. */
-export async function writeRecovered(recovered: RecoveredRun, outDir: string, names = reporterNames(['json', 'junit', 'html'], { interactive: false, env: {} })): Promise<boolean> {
+/** Writes the reports of a recovered run; its results, or undefined when a report could not be written. */
+export async function writeRecovered(
+  recovered: RecoveredRun,
+  outDir: string,
+  names = reporterNames(['json', 'junit', 'html'], { interactive: false, env: {} }),
+): Promise<RunResults | undefined> {
   mkdirSync(outDir, { recursive: true });
+  const { results } = assembleResults(recovered.record);
   const reporter = new Multiplexer(createReporters(names, { outDir }));
-  await reporter.onEnd(recovered.results);
-  return !reportWriteFailures(reporter);
+  await reporter.onEnd(results);
+  return reportWriteFailures(reporter) ? undefined : results;
 }
 
 export function describeRecovery(recovered: RecoveredRun): string {
-  const finished = recovered.results.cells.length - recovered.unfinished;
+  const finished = recovered.record.cells.length - recovered.unfinished;
   return recovered.complete
     ? `the run had finished: ${finished} cells`
     : `recovered ${finished} finished cells of an interrupted run; ${recovered.unfinished} not run`;

@@ -16,10 +16,11 @@ import { defaultCacheDir, PackageIndexError } from '../pypi/package-index.ts';
 import { JournalReporter } from '../report/journal-reporter.ts';
 import { Multiplexer } from '../report/multiplexer.ts';
 import { createReporters, reportFiles, reporterNames, REPORTER_NAMES } from '../report/reporter-names.ts';
-import { computeFindings } from '../results/findings.ts';
-import { JOURNAL_FILE, JournalError, readJournal, type JournalHeader, type RecoveredRun } from '../results/journal.ts';
-import { readResultsFile, summarize } from '../results/results-file.ts';
-import { RESULTS_SCHEMA_VERSION, type RunResults } from '../results/run-results.ts';
+import { assembleResults, type RunRecord } from '../results/assemble.ts';
+import { JOURNAL_FILE, JournalError, readJournal, type RecoveredRun } from '../results/journal.ts';
+import { readResultsFile } from '../results/results-file.ts';
+import { RESULTS_SCHEMA_VERSION, type RunHeader } from '../results/run-results.ts';
+import { missedCount } from '../results/summary.ts';
 import { ownerLabel, reapDeadRuns } from '../run/reaper.ts';
 import { RunStop } from '../run/run-stop.ts';
 import { runPlan } from '../run/scheduler.ts';
@@ -136,7 +137,7 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
   mkdirSync(outDir, { recursive: true });
   await recoverInterruptedRun(outDir, warn);
   const startedAt = new Date();
-  const header: JournalHeader = {
+  const header: RunHeader = {
     schemaVersion: RESULTS_SCHEMA_VERSION,
     tool: { name: 'dlmatrix', version: dlmatrixVersion() },
     matrixFile: values.config!,
@@ -146,11 +147,8 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
     ...((values.only!.length > 0 || values.cell!.length > 0) && { selection: { only: values.only!, cells: values.cell! } }),
   };
   const planned = plan.cells.map(({ id, axes, environment, expected }) => ({ id, axes, environment, expected }));
-  const reporter = new Multiplexer([
-    ...createReporters(reporters, { outDir, terminal: { quiet: values.quiet, verbose: values.verbose }, report: { baseline } }),
-    // Last: its `end` line says every report before it was written.
-    new JournalReporter(join(outDir, JOURNAL_FILE), header, planned),
-  ]);
+  const journal = new JournalReporter(join(outDir, JOURNAL_FILE), header, planned);
+  const reporter = new Multiplexer([...createReporters(reporters, { outDir, terminal: { quiet: values.quiet, verbose: values.verbose } }), journal]);
   const runId = `${Date.now().toString(36)}-${process.pid}`;
   const workDir = mkdtempSync(join(tmpdir(), 'dlmatrix-'));
   const interrupt = new AbortController();
@@ -203,28 +201,29 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
         stop,
       },
     );
-    const finishedAt = new Date();
-    const results: RunResults = {
-      ...header,
-      finishedAt: finishedAt.toISOString(),
-      durationMs: finishedAt.getTime() - startedAt.getTime(),
+    const record: RunRecord = {
+      header,
+      finishedAt: new Date().toISOString(),
       interrupted: outcome.stopReason !== undefined,
       environments: outcome.environments,
       cells: outcome.cells,
-      summary: summarize(outcome.cells),
-      findings: computeFindings(outcome.cells),
     };
-    await reporter.onEnd(results);
+    journal.finish(record);
+    const { results, diff } = assembleResults(record, baseline);
+    await reporter.onEnd(results, diff);
     process.stderr.write(`reports in ${values.out}: ${reportFiles(reporters).join(', ')}\n`);
     const unwritten = reportWriteFailures(reporter);
+    // The journal says it was turned into reports only when every report was written.
+    if (!unwritten) journal.end();
     if (exitSignal) return SIGNAL_EXIT[exitSignal];
     if (outcome.stopReason?.kind === 'engine-lost') {
       process.stderr.write(`dlmatrix: ${outcome.stopReason.message.replace(/^not run: /, '')}; results gathered so far are written\n`);
       return EXIT.infrastructure;
     }
     if (unwritten) return EXIT.reports;
-    return results.summary.failed > 0 ? EXIT.failed : EXIT.ok;
+    return missedCount(results.summary) > 0 ? EXIT.failed : EXIT.ok;
   } finally {
+    journal.close();
     for (const signal of signals) process.off(signal, onSignal);
     rmSync(workDir, { recursive: true, force: true });
   }

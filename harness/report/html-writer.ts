@@ -17,8 +17,8 @@ import { buildOutcomeGrid, type GridColumn } from './outcome-grid.ts';
 // import runs nothing. The page embeds the file's text.
 import './html-script.js';
 import { HTML_STYLES } from './html-styles.ts';
-import { cellLabel, environmentLabel, expectedList, extraAxisNames, flakyNote, formatDuration, OUTCOME_WORDS, outcomeWithCause } from './wording.ts';
-import { decodeLoaderOutput } from './loader-output.ts';
+import { cellLabel, environmentLabel, expectedList, extraAxisNames, flakyNote, formatDuration, headline, OUTCOME_WORDS, outcomeWithCause } from './wording.ts';
+import { moduleReport } from './module-report.ts';
 import { rerunCommand, shellQuote } from './rerun.ts';
 import { sanitizeText } from './text.ts';
 
@@ -357,7 +357,7 @@ function renderDetail(results: RunResults, cell: CellResult, index: number, chan
   facts.push(['Run', h(`${formatDuration(cell.durationMs)} · ${cell.attempts} ${cell.attempts === 1 ? 'attempt' : 'attempts'}` + (cell.exitCode === undefined ? '' : ` · exit code ${cell.exitCode ?? 'none (killed)'}`))]);
   if (cell.command) facts.push(['Command', `<code>${h(cell.command.map(shellQuote).join(' '))}</code>`]);
   facts.push(['Rerun', `<div class="cmd"><code class="rerun">${h(rerun)}</code><button type="button" hidden>Copy</button></div>`]);
-  const decoded = decodeLoaderOutput(cell.output.stdout);
+  const decoded = moduleReport(cell);
   return (
     `<article class="detail o-${cell.outcome} v-${cell.verdict}" id="cell-${index}" data-cell="${index}">` +
     `<h3><span class="tag ${cell.verdict}">${h(VERDICT_LABEL[cell.verdict])}</span>` +
@@ -372,13 +372,14 @@ function renderDetail(results: RunResults, cell: CellResult, index: number, chan
 }
 
 function renderHeader(results: RunResults): string {
-  const { summary } = results;
+  // The same headline as every report (wording.ts): never green when nothing ran.
+  const { state, text } = headline(results);
   const status =
-    summary.failed > 0
-      ? `<span class="status fail">✗ ${summary.failed} of ${summary.total} ${summary.total === 1 ? 'cell' : 'cells'} failed</span>`
-      : results.interrupted
-        ? `<span class="status warn">interrupted</span>`
-        : `<span class="status pass">✓ all ${summary.total} cells met their expectations</span>`;
+    state === 'failed'
+      ? `<span class="status fail">✗ ${h(text)}</span>`
+      : state === 'passed'
+        ? `<span class="status pass">✓ ${h(text)}</span>`
+        : `<span class="status warn">${h(state === 'interrupted' ? 'interrupted' : text)}</span>`;
   const started = Number.isNaN(Date.parse(results.startedAt))
     ? results.startedAt
     : new Date(results.startedAt).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
@@ -411,6 +412,8 @@ function renderCards(results: RunResults, diff?: ResultsDiff): string {
     card(summary.flaky, 'flaky', 'flaky') +
     card(summary.passed, 'passed', 'pass') +
     card(summary.skipped, 'skipped', '') +
+    (summary.expectedNotRun ? card(summary.expectedNotRun, 'expected not to run', '') : '') +
+    (summary.notRun ? card(summary.notRun, 'not run', 'fail') : '') +
     card(results.environments.length, 'environments', '') +
     `</div>`
   );
@@ -433,8 +436,9 @@ export function renderHtml(results: RunResults, diff?: ResultsDiff): string {
     })),
   };
   const csp = `default-src 'none'; img-src data:; style-src ${sha256(HTML_STYLES)}; script-src ${sha256(HTML_SCRIPT)}; base-uri 'none'; form-action 'none'`;
-  const { failed, total } = results.summary;
-  const title = `${failed > 0 ? `✗ ${failed} failed` : '✓ passed'} · ${results.matrixFile} · dlmatrix`;
+  const { total } = results.summary;
+  const { state, text } = headline(results);
+  const title = `${state === 'failed' ? `✗ ${text}` : state === 'passed' ? '✓ passed' : text} · ${results.matrixFile} · dlmatrix`;
   const details = results.cells.map((cell, index) => renderDetail(results, cell, index, changes.get(cell.id))).join('\n');
   return `<!doctype html>
 <html lang="en">
@@ -453,7 +457,7 @@ ${renderHeader(results)}
 ${results.interrupted ? `<div class="banner interrupted">⚠ This run was interrupted before every cell ran: ${total} cells have results, the matrix is incomplete.</div>` : ''}
 ${renderCards(results, diff)}
 ${renderFindings(results)}
-${renderProblems(results, changes) || (total > 0 && !results.interrupted ? `<div class="banner ok">✓ Every cell met its expectation.</div>` : '')}
+${renderProblems(results, changes) || (state === 'passed' ? `<div class="banner ok">✓ Every cell met its expectation.</div>` : '')}
 ${renderEnvironments(results)}
 <section class="panel" id="matrix"><h2>Matrix<span class="sub">rows: environments · columns: ${h(gridColumnsLabel(results))} · click a cell for its output</span></h2>
 ${renderFilters(results, axes)}

@@ -1,10 +1,11 @@
 // Runs one cell in its environment's session: the invocation, the runner's reply, the one
 // classification path, the verdict, and retries of a cell that missed its expectation.
+import { keptOutput } from '../results/cell-output.ts';
+import { couldNotRun } from '../results/not-run.ts';
 import type { AttemptSummary, CellResult } from '../results/run-results.ts';
+import { judge } from '../results/verdicts.ts';
 import { classify, type LoaderRun } from '../verdict/classify.ts';
-import { judge } from '../verdict/judge.ts';
 import type { PlannedCell } from '../plan/plan.ts';
-import { notRunResult } from './cell-result.ts';
 import type { EnvironmentSession } from './environment-session.ts';
 import { invocation, type InvocationContext } from './invocation.ts';
 import type { RunnerError, RunnerResult } from './runner-protocol.ts';
@@ -23,7 +24,7 @@ export async function runCell(cell: PlannedCell, session: EnvironmentSession, se
   const facts = session.facts;
   const resolved = { python: facts.python, numpy: facts.numpy };
   const call = invocation(cell, facts, settings.context);
-  if ('skip' in call) return notRunResult(cell, 'skipped', call.skip, resolved);
+  if ('skip' in call) return couldNotRun(cell, 'skipped', call.skip, resolved);
   const started = Date.now();
   const previousAttempts: AttemptSummary[] = [];
   for (let attempt = 1; ; attempt++) {
@@ -52,7 +53,7 @@ export async function runCell(cell: PlannedCell, session: EnvironmentSession, se
       ...(found.signal && { signal: found.signal }),
       ...(found.reason && { reason: found.reason }),
       ...(found.modules.length > 0 && {
-        modules: found.modules.map(({ name, ok, version, error, symbol }) => ({ name, ok, ...(version && { version }), ...(error && { error }), ...(symbol && { symbol }) })),
+        modules: found.modules.map(({ name, ok, version, error, symbol, traceback }) => ({ name, ok, ...(version && { version }), ...(error && { error }), ...(symbol && { symbol }), ...(traceback && { traceback }) })),
       }),
       expected: cell.expected,
       verdict,
@@ -61,7 +62,7 @@ export async function runCell(cell: PlannedCell, session: EnvironmentSession, se
       ...(previousAttempts.length > 0 && { previousAttempts }),
       command: call.command,
       exitCode: run.exitCode,
-      output: { stdout: run.stdout, stderr: run.stderr },
+      output: keptOutput({ stdout: run.stdout, stderr: run.stderr }),
     };
   }
 }

@@ -10,9 +10,9 @@ import { EnvironmentSkipped, type BuiltImage } from '../docker/images.ts';
 import { LABELS } from '../docker/labels.ts';
 import type { PlannedEnvironment, Plan } from '../plan/plan.ts';
 import type { Reporter } from '../report/reporter.ts';
+import { couldNotRun, stoppedBeforeRun } from '../results/not-run.ts';
 import type { CellResult, EnvironmentInfo } from '../results/run-results.ts';
 import { buildErrorText } from './build-error-text.ts';
-import { notRunResult } from './cell-result.ts';
 import { runCell, type CellSettings } from './cell-runner.ts';
 import { EnvironmentSession } from './environment-session.ts';
 import type { InvocationContext } from './invocation.ts';
@@ -111,13 +111,13 @@ export async function runPlan(
         // Decided before any container: the distro has no such Python, PyPI no such wheel.
         Object.assign(info, { skipReason: error.reason, resolved: { python: error.facts.python } });
         await reporter.onEnvironmentReady?.(info);
-        for (const cell of environment.cells) await record(notRunResult(cell, 'skipped', error.reason, { python: error.facts.python }));
+        for (const cell of environment.cells) await record(couldNotRun(cell, 'skipped', error.reason, { python: error.facts.python }));
         return;
       }
       if (stop.stopped || (!(error instanceof BuildFailedError) && (await engineLost(error)))) return;
       info.buildError = buildErrorText(error);
       await reporter.onEnvironmentReady?.(info);
-      for (const cell of environment.cells) await record(notRunResult(cell, 'build-error', info.buildError));
+      for (const cell of environment.cells) await record(couldNotRun(cell, 'build-error', info.buildError!));
       return;
     }
     // A slot is taken only once the image is ready: ready environments never wait behind builds.
@@ -134,7 +134,7 @@ export async function runPlan(
       if (stop.stopped || (await engineLost(error))) return;
       info.engineError = `the environment's container did not start: ${firstLine(error)}`;
       await reporter.onEnvironmentReady?.(info);
-      for (const cell of environment.cells) await record(notRunResult(cell, 'engine-error', info.engineError));
+      for (const cell of environment.cells) await record(couldNotRun(cell, 'engine-error', info.engineError!));
       return;
     }
     sessions.add(session);
@@ -145,7 +145,7 @@ export async function runPlan(
       if (facts.skip) info.skipReason = facts.skip;
       await reporter.onEnvironmentReady?.(info);
       if (!session.running) {
-        for (const cell of environment.cells) await record(notRunResult(cell, 'skipped', facts.skip ?? 'skipped', { python: facts.python, numpy: facts.numpy }));
+        for (const cell of environment.cells) await record(couldNotRun(cell, 'skipped', facts.skip ?? 'skipped', { python: facts.python, numpy: facts.numpy }));
         return;
       }
       await Promise.all(
@@ -160,7 +160,7 @@ export async function runPlan(
               // The session failed under this cell: it has no result of its own. Its siblings
               // still settle one by one; the container is removed only after all of them.
               if (stop.stopped || (await engineLost(error))) return;
-              result = notRunResult(cell, 'engine-error', `the environment's container failed while the cell ran: ${firstLine(error)}`);
+              result = couldNotRun(cell, 'engine-error', `the environment's container failed while the cell ran: ${firstLine(error)}`);
             }
             await record(result);
           }),
@@ -181,7 +181,7 @@ export async function runPlan(
 
   const stopReason = stop.reason;
   // Nothing is silently dropped: every planned cell has a result, in plan order.
-  const cells = plan.cells.map((cell) => results.get(cell.id) ?? notRunResult(cell, 'skipped', stopReason?.message ?? 'not run'));
+  const cells = plan.cells.map((cell) => results.get(cell.id) ?? stoppedBeforeRun(cell, stopReason?.message ?? 'not run'));
   const infos = plan.environments.map((e) => environments.get(e.key)!);
   return { cells, environments: infos, ...(stopReason && { stopReason }) };
 }

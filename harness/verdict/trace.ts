@@ -19,6 +19,8 @@ export interface ModuleStatus {
   error?: string;
   /** For a failed import whose root cause is an unresolved symbol. */
   symbol?: string;
+  /** For a failed import: the traceback as Python printed it, when recorded. */
+  traceback?: string;
   /** Where the status was read: the trace (any program), or the dlmatrix probe's own report. */
   source: 'trace' | 'probe';
 }
@@ -73,7 +75,7 @@ function traceStatuses(trace: readonly TraceEvent[], watched: readonly string[])
       } else if (!previous || previous.ok) {
         // The first failure names the root cause; a retry in the same process only says
         // "cannot load this module twice".
-        statuses.set(event.module, failedStatus(event.module, failures, event.chain ?? [], 'trace'));
+        statuses.set(event.module, failedStatus(event.module, failures, event.chain ?? [], 'trace', event.traceback));
       }
     }
   }
@@ -88,7 +90,7 @@ function probeStatuses(stdout: string): { python?: string; modules: Map<string, 
     if (typeof module?.name !== 'string') continue;
     modules.set(
       module.name,
-      module.ok ? { name: module.name, ok: true, version: module.version || undefined, source: 'probe' } : failedStatus(module.name, [], module.chain ?? [], 'probe'),
+      module.ok ? { name: module.name, ok: true, version: module.version || undefined, source: 'probe' } : failedStatus(module.name, [], module.chain ?? [], 'probe', module.traceback),
     );
   }
   return { python: typeof line.report.python === 'string' ? line.report.python : undefined, modules };
@@ -99,14 +101,15 @@ function probeStatuses(stdout: string): { python?: string; modules: Map<string, 
  * wherever it shows (an extension that failed to load, or deep in the exception chain, which
  * NumPy wraps in advice), else the deepest link of the chain.
  */
-function failedStatus(name: string, extensionErrors: string[], chain: ExceptionLink[], source: ModuleStatus['source']): ModuleStatus {
+function failedStatus(name: string, extensionErrors: string[], chain: ExceptionLink[], source: ModuleStatus['source'], traceback?: string): ModuleStatus {
+  const shown = typeof traceback === 'string' && traceback ? { traceback } : {};
   const candidates = [...extensionErrors, ...[...chain].reverse().map((link) => link.message ?? '')];
   const withSymbol = candidates.find((text) => undefinedSymbol(text));
   if (withSymbol) {
     const symbol = undefinedSymbol(withSymbol)!;
     const line = withSymbol.split('\n').find((l) => l.includes(`undefined symbol: ${symbol}`))?.trim() ?? withSymbol.trim();
-    return { name, ok: false, error: line, symbol, source };
+    return { name, ok: false, error: line, symbol, source, ...shown };
   }
   const root = extensionErrors[0] ?? (chain.length ? `${chain.at(-1)!.type}: ${(chain.at(-1)!.message ?? '').trim()}` : `import ${name} failed`);
-  return { name, ok: false, error: root, source };
+  return { name, ok: false, error: root, source, ...shown };
 }
