@@ -50,8 +50,10 @@ Options:
   --retries N        re-run a cell that misses its expectation up to N times; a later pass is
                      reported "flaky", never "pass" (default: 0)
   --fail-fast        stop scheduling cells after the first failure
-  --only AXIS=GLOB   run only cells whose axis matches (repeatable, ANDed)
-  --cell ID          run only this cell (repeatable); ids are listed by \`dlmatrix plan\`
+  --only AXIS=GLOB   run only cells whose axis matches (repeatable, ANDed); a value is matched
+                     whole (RTLD_LOCAL* for a prefix)
+  --cell ID          run only this cell (repeatable); ids are listed by \`dlmatrix plan\`.
+                     A selection that matches no cell is an error (exit 2): nothing runs
   --shard I/N        run the I-th of N deterministic shards (merge them with \`dlmatrix merge\`);
                      auto: GitLab's parallel jobs (CI_NODE_INDEX of CI_NODE_TOTAL)
   --baseline FILE    an earlier results.json: mark cells whose outcome changed
@@ -119,6 +121,9 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
     { configPath: values.config!, only: values.only!, cellIds: values.cell!, shard: values.shard },
     warn,
   );
+  if (shard && plan.cells.length === 0) {
+    warn(`dlmatrix: shard ${shard.index}/${shard.count} has no cells (the selected cells went to the other shards); writing empty reports for \`dlmatrix merge\``);
+  }
   const cacheRegistry = values['cache-registry'] ?? config.options.cacheRegistry;
   const timeoutSeconds = values.timeout === undefined ? config.options.timeoutSeconds : positiveInteger('timeout', values.timeout, 60);
   const baseline = values.baseline ? readResultsFile(values.baseline) : undefined;

@@ -7,6 +7,7 @@
 // GitLab ignores failure/@message, so the explanation is in the element's body.
 import type { CellChange, ResultsDiff } from '../results/diff.ts';
 import type { CellResult, EnvironmentInfo, RunResults } from '../results/run-results.ts';
+import { cellStatus } from '../results/verdicts.ts';
 import { groupByEnvironment } from './environments.ts';
 import {
   cellLabel,
@@ -88,6 +89,9 @@ function renderTestcase(cell: CellResult, classname: string, matrixFile: string,
     children.push(element(tag, { message: reason ? `${message}: ${reason}` : message, type: cell.outcome }, text(explainCell(cell, matrixFile, change))));
   } else if (cell.verdict === 'skip') {
     children.push(element('skipped', { message: cell.reason ?? cell.outcome }));
+  } else if (cellStatus(cell) === 'expected-not-run') {
+    // pytest's xfail: it met its expectation, but nothing was tested.
+    children.push(element('skipped', { message: `expected not to run: ${cell.outcome}${reason ? `: ${reason}` : ''}` }));
   } else if (cell.verdict === 'flaky') {
     // Surefire's convention: the test passed, and each earlier failed attempt is a flakyFailure.
     const failed = Math.max(1, cell.attempts - 1);
@@ -124,7 +128,7 @@ export function renderJUnit(results: RunResults, diff?: ResultsDiff): string {
     const counts = { tests: cells.length, failures: 0, errors: 0, skipped: 0 };
     for (const cell of cells) {
       if (cell.verdict === 'fail') counts[isInfrastructureProblem(cell) ? 'errors' : 'failures']++;
-      else if (cell.verdict === 'skip') counts.skipped++;
+      else if (cell.verdict === 'skip' || cellStatus(cell) === 'expected-not-run') counts.skipped++;
     }
     totals.tests += counts.tests;
     totals.failures += counts.failures;
