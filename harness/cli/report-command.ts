@@ -1,17 +1,18 @@
 // `dlmatrix report DIR`: writes results.json and the reports from DIR/results.jsonl, the journal a
 // run keeps as it goes. After a run was killed (kill -9, a CI cancel), the cells it had finished
 // are all there; the ones it had not are marked as not run.
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Multiplexer } from '../report/multiplexer.ts';
-import { createReporters, reportFiles, reporterNames, REPORTER_NAMES } from '../report/reporter-names.ts';
+import { createReporters, reporterNames, REPORTER_NAMES } from '../report/reporter-names.ts';
 import { assembleResults } from '../results/assemble.ts';
 import { JOURNAL_FILE, JournalError, readJournal, type RecoveredRun } from '../results/journal.ts';
 import type { RunResults } from '../results/run-results.ts';
 import { missedCount } from '../results/summary.ts';
 import { parseCommandArgs, UsageError } from './args.ts';
 import { EXIT } from './exit-codes.ts';
-import { reportWriteFailures } from './report-failures.ts';
+import { withOutDir } from './out-dir.ts';
+import { reportWriteFailures, writtenReportFiles } from './report-failures.ts';
 
 export const REPORT_HELP = `Usage: dlmatrix report DIR [options]
 
@@ -41,33 +42,44 @@ export async function reportCommand(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('report needs one folder (the --out of the run) or its results.jsonl');
   const journal = existsSync(positionals[0]) && statSync(positionals[0]).isDirectory() ? join(positionals[0], JOURNAL_FILE) : positionals[0];
   if (!existsSync(journal)) throw new UsageError(`${journal} does not exist: give the --out folder of a run`);
+  if (statSync(journal).isDirectory()) throw new UsageError(`${journal} is a folder: give the --out folder of a run or its ${JOURNAL_FILE}`);
   let recovered: RecoveredRun;
   try {
     recovered = readJournal(journal);
   } catch (error) {
+    // Nothing recoverable (empty, not a journal, its first line unusable): bad input, exit 2.
     if (error instanceof JournalError) throw new UsageError(error.message);
     throw error;
   }
   for (const problem of recovered.problems) process.stderr.write(`dlmatrix report: ${problem}\n`);
-  const outDir = resolve(values.out ?? join(journal, '..'));
+  const out = values.out ?? dirname(journal);
   const names = reporterNames(values.reporter!, { interactive: Boolean(process.stderr.isTTY) && !process.env.CI, env: process.env });
-  const results = await writeRecovered(recovered, outDir, names);
-  if (!results) return EXIT.reports;
-  process.stderr.write(`${describeRecovery(recovered)}; reports in ${values.out ?? join(journal, '..')}: ${reportFiles(names).join(', ')}\n`);
-  return missedCount(results.summary) > 0 || results.interrupted ? EXIT.failed : EXIT.ok;
+  return withOutDir(out, { command: 'report', warn: (line) => process.stderr.write(`${line}\n`) }, async (outDir) => {
+    const { results, written, failed } = await writeRecovered(recovered, outDir, names);
+    process.stderr.write(`${describeRecovery(recovered)}${written.length ? `; reports in ${out}: ${written.join(', ')}` : ''}\n`);
+    if (failed) return EXIT.reports;
+    return missedCount(results.summary) > 0 || results.interrupted ? EXIT.failed : EXIT.ok;
+  });
 }
 
-/** Writes the reports of a recovered run; its results, or undefined when a report could not be written. */
+export interface WrittenRun {
+  results: RunResults;
+  /** The report files written. */
+  written: string[];
+  /** A report could not be written (the reason is printed). */
+  failed: boolean;
+}
+
+/** Writes the reports of a recovered run, through the one assembly every command uses. */
 export async function writeRecovered(
   recovered: RecoveredRun,
   outDir: string,
   names = reporterNames(['json', 'junit', 'html'], { interactive: false, env: {} }),
-): Promise<RunResults | undefined> {
-  mkdirSync(outDir, { recursive: true });
+): Promise<WrittenRun> {
   const { results } = assembleResults(recovered.record);
   const reporter = new Multiplexer(createReporters(names, { outDir }));
   await reporter.onEnd(results);
-  return reportWriteFailures(reporter) ? undefined : results;
+  return { results, written: writtenReportFiles(names, reporter), failed: reportWriteFailures(reporter) };
 }
 
 export function describeRecovery(recovered: RecoveredRun): string {

@@ -1,7 +1,7 @@
 // `dlmatrix run`: matrix -> plan -> images -> cells -> results -> reports.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, hostname, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { koffiMinimumNode } from '../docker/build-context.ts';
 import type { ContainerClient } from '../docker/container-client.ts';
 import { DockerodeClient } from '../docker/dockerode-client.ts';
@@ -15,9 +15,10 @@ import type { NumpyReleases } from '../pypi/numpy-releases.ts';
 import { defaultCacheDir, PackageIndexError } from '../pypi/package-index.ts';
 import { JournalReporter } from '../report/journal-reporter.ts';
 import { Multiplexer } from '../report/multiplexer.ts';
-import { createReporters, reportFiles, reporterNames, REPORTER_NAMES } from '../report/reporter-names.ts';
+import { createReporters, reporterNames, REPORTER_NAMES } from '../report/reporter-names.ts';
+import { describeCause } from '../results/atomic-file.ts';
 import { assembleResults, type RunRecord } from '../results/assemble.ts';
-import { JOURNAL_FILE, JournalError, readJournal, type RecoveredRun } from '../results/journal.ts';
+import { JOURNAL_FILE } from '../results/journal.ts';
 import { readResultsFile } from '../results/results-file.ts';
 import { RESULTS_SCHEMA_VERSION, type RunHeader } from '../results/run-results.ts';
 import { missedCount } from '../results/summary.ts';
@@ -31,8 +32,9 @@ import { hostCaBundle } from './host-ca.ts';
 import { loadPlan } from './load-plan.ts';
 import { NumpyIndex } from './numpy-index.ts';
 import { hasNumpyPins, numpyPinProblems } from './numpy-pins.ts';
-import { describeRecovery, writeRecovered } from './report-command.ts';
-import { reportWriteFailures } from './report-failures.ts';
+import { keepInterruptedRun } from './interrupted-runs.ts';
+import { withOutDir } from './out-dir.ts';
+import { reportWriteFailures, writtenReportFiles } from './report-failures.ts';
 import { dlmatrixVersion } from './version.ts';
 
 export const RUN_HELP = `Usage: dlmatrix run [options]
@@ -70,6 +72,8 @@ Options:
                      ::error annotations). Default: line on a terminal, list in CI or without
                      a TTY, plus json, junit, html, and github when GITHUB_ACTIONS=true.
                      results.json is always written: merge, diff and --baseline read it
+  --wait             when another dlmatrix run is using --out, wait for it to finish
+                     (default: refuse, exit 2)
   --quiet            print only failures and the summary
   --verbose          print every build step and cell
   -h, --help         show this help
@@ -105,6 +109,7 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
     reporter: { type: 'string', multiple: true, default: [] },
     refresh: { type: 'boolean', default: false },
     'cache-registry': { type: 'string' },
+    wait: { type: 'boolean', default: false },
   });
   if (values.help) {
     process.stdout.write(RUN_HELP);
@@ -131,126 +136,124 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
   const numpy = new NumpyIndex(values.refresh!);
   await checkNumpyPins(config, numpy, warn);
 
-  const noEngine = await requireEngine(client);
-  if (noEngine !== undefined) return noEngine;
+  // The --out folder before anything is built: a file in the way or a folder in use by another
+  // run is exit 2, one that cannot be written (read-only, no permission, full) exit 4.
+  return withOutDir(values.out!, { command: 'run', wait: values.wait, onWait: warn, warn }, async (outDir) => {
+    const noEngine = await requireEngine(client);
+    if (noEngine !== undefined) return noEngine;
 
-  const owner = { host: hostname(), pid: process.pid };
-  const reaped = await reapDeadRuns(client, owner);
-  if (reaped.length > 0) warn(`dlmatrix: removed ${reaped.length} container${reaped.length === 1 ? '' : 's'} left by dlmatrix runs that are no longer running`);
+    const owner = { host: hostname(), pid: process.pid };
+    const reaped = await reapDeadRuns(client, owner);
+    if (reaped.length > 0) warn(`dlmatrix: removed ${reaped.length} container${reaped.length === 1 ? '' : 's'} left by dlmatrix runs that are no longer running`);
 
-  const outDir = resolve(values.out!);
-  mkdirSync(outDir, { recursive: true });
-  await recoverInterruptedRun(outDir, warn);
-  const startedAt = new Date();
-  const header: RunHeader = {
-    schemaVersion: RESULTS_SCHEMA_VERSION,
-    tool: { name: 'dlmatrix', version: dlmatrixVersion() },
-    matrixFile: values.config!,
-    startedAt: startedAt.toISOString(),
-    host: { hostname: hostname(), platform: `${process.platform}-${process.arch}`, docker: await client.engineVersion().catch(() => undefined) },
-    ...(shard && { shard: `${shard.index}/${shard.count}` }),
-    ...((values.only!.length > 0 || values.cell!.length > 0) && { selection: { only: values.only!, cells: values.cell! } }),
-  };
-  const planned = plan.cells.map(({ id, axes, environment, expected }) => ({ id, axes, environment, expected }));
-  const journal = new JournalReporter(join(outDir, JOURNAL_FILE), header, planned);
-  const reporter = new Multiplexer([...createReporters(reporters, { outDir, terminal: { quiet: values.quiet, verbose: values.verbose } }), journal]);
-  const runId = `${Date.now().toString(36)}-${process.pid}`;
-  const workDir = mkdtempSync(join(tmpdir(), 'dlmatrix-'));
-  const interrupt = new AbortController();
-  const stop = new RunStop(interrupt.signal);
-  let exitSignal: NodeJS.Signals | undefined;
-  const onSignal = (signal: NodeJS.Signals) => {
-    // A second signal quits at once: the engine then closes the containers' stdin, and they go.
-    if (exitSignal) process.exit(SIGNAL_EXIT[signal]);
-    exitSignal = signal;
-    process.stderr.write(`\ndlmatrix: ${signal === 'SIGINT' ? 'interrupted' : `got ${signal}`}; removing containers and writing the results gathered so far (again to quit now)\n`);
-    interrupt.abort({ kind: 'interrupted', message: `not run: the run was interrupted (${signal})` });
-  };
-  // Ctrl-C, a CI job being cancelled, a closed terminal: all stop the run cleanly.
-  const signals = Object.keys(SIGNAL_EXIT) as NodeJS.Signals[];
-  for (const signal of signals) process.on(signal, onSignal);
-
-  try {
-    await reporter.onBegin({ matrixFile: values.config!, totalCells: plan.cells.length, environments: plan.environments.length });
-    const images = new ImageBuilder(client, {
-      project: projectBuildPlan(config, full),
-      containerLabels: { [LABELS.owner]: ownerLabel(owner) },
-      cache: cacheRegistry ? new RegistryCache(client, cacheRegistry, (line) => void reporter.onLog(line)) : undefined,
-      numpy,
-      cacheDir: defaultCacheDir(),
-      caBundle: hostCaBundle(config.options.hostCaCertificates, values['no-host-ca']),
-      workDir,
-      logDir: join(outDir, 'logs'),
-      buildJobs,
-      signal: stop.signal,
-      log: (line) => void reporter.onLog(line),
-    });
-    const outcome = await runPlan(
-      plan,
-      { client, images, reporter },
-      {
-        runId,
-        owner: ownerLabel(owner),
-        jobs,
-        timeoutSeconds,
-        retries,
-        failFast: values['fail-fast']!,
-        context: {
-          entry: config.fixture.entry,
-          entryKind: config.fixture.entryKind,
-          loaders: config.loaders,
-          imports: config.imports,
-          koffiMinimumNode: koffiMinimumNode(),
-          cellThreads: config.options.cellThreads,
-        },
-        stop,
-      },
-    );
-    const record: RunRecord = {
-      header,
-      finishedAt: new Date().toISOString(),
-      interrupted: outcome.stopReason !== undefined,
-      environments: outcome.environments,
-      cells: outcome.cells,
+    // Kept, never overwritten: the journal of a run into this folder that was killed (or whose
+    // reports failed) moves to OUT/interrupted-run[-N]/ with its reports.
+    await keepInterruptedRun(outDir, values.out!, warn);
+    const startedAt = new Date();
+    const header: RunHeader = {
+      schemaVersion: RESULTS_SCHEMA_VERSION,
+      tool: { name: 'dlmatrix', version: dlmatrixVersion() },
+      matrixFile: values.config!,
+      startedAt: startedAt.toISOString(),
+      host: { hostname: hostname(), platform: `${process.platform}-${process.arch}`, docker: await client.engineVersion().catch(() => undefined) },
+      ...(shard && { shard: `${shard.index}/${shard.count}` }),
+      ...((values.only!.length > 0 || values.cell!.length > 0) && { selection: { only: values.only!, cells: values.cell! } }),
     };
-    journal.finish(record);
-    const { results, diff } = assembleResults(record, baseline);
-    await reporter.onEnd(results, diff);
-    process.stderr.write(`reports in ${values.out}: ${reportFiles(reporters).join(', ')}\n`);
-    const unwritten = reportWriteFailures(reporter);
-    // The journal says it was turned into reports only when every report was written.
-    if (!unwritten) journal.end();
-    if (exitSignal) return SIGNAL_EXIT[exitSignal];
-    if (outcome.stopReason?.kind === 'engine-lost') {
-      process.stderr.write(`dlmatrix: ${outcome.stopReason.message.replace(/^not run: /, '')}; results gathered so far are written\n`);
-      return EXIT.infrastructure;
+    const planned = plan.cells.map(({ id, axes, environment, expected }) => ({ id, axes, environment, expected }));
+    const journal = new JournalReporter(join(outDir, JOURNAL_FILE), header, planned);
+    const reporter = new Multiplexer([...createReporters(reporters, { outDir, terminal: { quiet: values.quiet, verbose: values.verbose } }), journal]);
+    const runId = `${Date.now().toString(36)}-${process.pid}`;
+    const workDir = mkdtempSync(join(tmpdir(), 'dlmatrix-'));
+    const interrupt = new AbortController();
+    const stop = new RunStop(interrupt.signal);
+    let exitSignal: NodeJS.Signals | undefined;
+    const onSignal = (signal: NodeJS.Signals) => {
+      // A second signal quits at once: the engine then closes the containers' stdin, and they go.
+      if (exitSignal) process.exit(SIGNAL_EXIT[signal]);
+      exitSignal = signal;
+      process.stderr.write(`\ndlmatrix: ${signal === 'SIGINT' ? 'interrupted' : `got ${signal}`}; removing containers and writing the results gathered so far (again to quit now)\n`);
+      interrupt.abort({ kind: 'interrupted', message: `not run: the run was interrupted (${signal})` });
+    };
+    // Ctrl-C, a CI job being cancelled, a closed terminal: all stop the run cleanly.
+    const signals = Object.keys(SIGNAL_EXIT) as NodeJS.Signals[];
+    for (const signal of signals) process.on(signal, onSignal);
+
+    try {
+      await reporter.onBegin({ matrixFile: values.config!, totalCells: plan.cells.length, environments: plan.environments.length });
+      const images = new ImageBuilder(client, {
+        project: projectBuildPlan(config, full),
+        containerLabels: { [LABELS.owner]: ownerLabel(owner) },
+        cache: cacheRegistry ? new RegistryCache(client, cacheRegistry, (line) => void reporter.onLog(line)) : undefined,
+        numpy,
+        cacheDir: defaultCacheDir(),
+        caBundle: hostCaBundle(config.options.hostCaCertificates, values['no-host-ca']),
+        workDir,
+        logDir: join(outDir, 'logs'),
+        buildJobs,
+        signal: stop.signal,
+        log: (line) => void reporter.onLog(line),
+      });
+      const outcome = await runPlan(
+        plan,
+        { client, images, reporter },
+        {
+          runId,
+          owner: ownerLabel(owner),
+          jobs,
+          timeoutSeconds,
+          retries,
+          failFast: values['fail-fast']!,
+          context: {
+            entry: config.fixture.entry,
+            entryKind: config.fixture.entryKind,
+            loaders: config.loaders,
+            imports: config.imports,
+            koffiMinimumNode: koffiMinimumNode(),
+            cellThreads: config.options.cellThreads,
+          },
+          stop,
+        },
+      );
+      const record: RunRecord = {
+        header,
+        finishedAt: new Date().toISOString(),
+        interrupted: outcome.stopReason !== undefined,
+        environments: outcome.environments,
+        cells: outcome.cells,
+      };
+      const journaled = journalStep(() => journal.finish(record), warn);
+      const { results, diff } = assembleResults(record, baseline);
+      await reporter.onEnd(results, diff);
+      const written = writtenReportFiles(reporters, reporter);
+      if (written.length > 0) process.stderr.write(`reports in ${values.out}: ${written.join(', ')}\n`);
+      const unwritten = reportWriteFailures(reporter);
+      // The journal says it was turned into reports only when every report was written: else the
+      // next run into this folder keeps it and writes its reports (interrupted-runs.ts).
+      if (!unwritten && journaled) journalStep(() => journal.end(), warn);
+      if (exitSignal) return SIGNAL_EXIT[exitSignal];
+      if (outcome.stopReason?.kind === 'engine-lost') {
+        process.stderr.write(`dlmatrix: ${outcome.stopReason.message.replace(/^not run: /, '')}; results gathered so far are written\n`);
+        return EXIT.infrastructure;
+      }
+      if (unwritten) return EXIT.reports;
+      return missedCount(results.summary) > 0 ? EXIT.failed : EXIT.ok;
+    } finally {
+      journal.close();
+      for (const signal of signals) process.off(signal, onSignal);
+      rmSync(workDir, { recursive: true, force: true });
     }
-    if (unwritten) return EXIT.reports;
-    return missedCount(results.summary) > 0 ? EXIT.failed : EXIT.ok;
-  } finally {
-    journal.close();
-    for (const signal of signals) process.off(signal, onSignal);
-    rmSync(workDir, { recursive: true, force: true });
-  }
+  });
 }
 
-/**
- * A run into a folder whose last run was killed first saves what that run had gathered: its
- * journal has no `end` line. The reports go to OUT/interrupted-run, then the new run starts.
- */
-async function recoverInterruptedRun(outDir: string, warn: (line: string) => void): Promise<void> {
-  const journal = join(outDir, JOURNAL_FILE);
-  if (!existsSync(journal)) return;
-  let recovered: RecoveredRun;
+/** A journal write at the end of the run; false (said once) when it failed, e.g. on a full disk. */
+function journalStep(step: () => void, warn: (line: string) => void): boolean {
   try {
-    recovered = readJournal(journal);
+    step();
+    return true;
   } catch (error) {
-    if (error instanceof JournalError) return warn(`dlmatrix: ignoring ${journal}: ${error.message}`);
-    throw error;
+    warn(`dlmatrix: the journal could not be written: ${describeCause(error)}`);
+    return false;
   }
-  if (recovered.complete) return;
-  const target = join(outDir, 'interrupted-run');
-  if (await writeRecovered(recovered, target)) warn(`dlmatrix: the previous run into ${outDir} was killed: ${describeRecovery(recovered)}; its reports are in ${target}`);
 }
 
 /** Pins that do not exist are matrix errors (exit 2), found before anything is built. */

@@ -10,7 +10,7 @@
 // (Journals of older versions end with {"type":"end","finishedAt":"..."}, which means both.)
 // Reading checks every line at this boundary: a line that is not what it claims to be is named
 // (file:line) and left out, and what is valid is kept.
-import { statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import type { RunRecord } from './assemble.ts';
 import { readLines } from './line-reader.ts';
 import { stoppedBeforeRun, type PlannedCellRef } from './not-run.ts';
@@ -108,6 +108,26 @@ export function readJournal(path: string): RecoveredRun {
       cells: all,
     },
   };
+}
+
+/** Whether the journal's last line is its `end` record (read from the file's tail only). */
+export function journalEnded(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const length = Math.min(size, 64 * 1024);
+    const tail = Buffer.alloc(length);
+    readSync(fd, tail, 0, length, size - length);
+    const last = tail.toString('utf8').trimEnd().split('\n').at(-1) ?? '';
+    try {
+      const value = JSON.parse(last) as { type?: unknown };
+      return value?.type === 'end';
+    } catch {
+      return false;
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 type Checked = { ok: true; value: JournalLine } | { ok: false; problem: string };

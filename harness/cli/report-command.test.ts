@@ -1,0 +1,66 @@
+// `dlmatrix report DIR` without Docker: a journal turned into reports, a damaged journal refused
+// with exit 2 naming the line, and a full disk reported with exit 4 and only the files written.
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { headerOf } from '../results/assemble.ts';
+import { JOURNAL_FILE } from '../results/journal.ts';
+import { JournalReporter } from '../report/journal-reporter.ts';
+import { captureOutput } from '../test-support/capture-output.ts';
+import { makeCell, makeResults } from '../test-support/make-results.ts';
+import { fill, smallFilesystem } from '../test-support/small-filesystem.ts';
+import { main } from './main.ts';
+
+const output = captureOutput();
+beforeEach(() => vi.stubEnv('CI', 'true'));
+afterEach(() => vi.unstubAllEnvs());
+
+const cells = Array.from({ length: 40 }, (_, i) => makeCell({ axes: { loader: `host${i}` }, output: { stdout: 'x'.repeat(2000), stderr: '' } }));
+
+function killedRun(finished: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'dlmatrix-report-'));
+  const planned = cells.map(({ id, axes, environment, expected }) => ({ id, axes, environment, expected }));
+  const journal = new JournalReporter(join(dir, JOURNAL_FILE), headerOf(makeResults(cells)), planned);
+  journal.onBegin();
+  for (const cell of cells.slice(0, finished)) journal.onCellEnd(cell);
+  journal.close();
+  return dir;
+}
+
+describe('dlmatrix report', () => {
+  it('writes the reports of a killed run, red: its unfinished cells should have run', async () => {
+    const dir = killedRun(30);
+    expect(await main(['report', dir])).toBe(1);
+    expect(output.stderr).toContain(`recovered 30 finished cells of an interrupted run; 10 not run; reports in ${dir}: index.html, junit.xml, results.json`);
+    expect(readdirSync(dir).sort()).toEqual(['index.html', 'junit.xml', 'results.json', JOURNAL_FILE].sort());
+  });
+
+  it.each([
+    ['an empty file', '', /empty journal/],
+    ['binary', Buffer.from([0, 1, 2, 0xff, 10]), /:1: not a dlmatrix journal \(its first line is not JSON\)/],
+    ['a null line', 'null\n', /:1: not a dlmatrix journal .*got null/],
+    ['a cell line first', '{"type":"cell"}\n', /:1: not a dlmatrix journal \(its first line must be a "begin" record; cell must be an object\)/],
+    ['a cut begin line', '{"type":"begin","header":{"schemaVer', /:1: the journal's "begin" record is cut short/],
+    ['"planned" that is not a list', '{"type":"begin","header":{},"planned":"abc"}\n', /:1: .*"planned" is not a list of cells/],
+  ])('refuses %s with exit 2, naming the line, and writes nothing', async (_, content, message) => {
+    const dir = mkdtempSync(join(tmpdir(), 'dlmatrix-report-'));
+    writeFileSync(join(dir, JOURNAL_FILE), content);
+    expect(await main(['report', dir])).toBe(2);
+    expect(output.stderr).toMatch(message);
+    expect(output.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(readdirSync(dir)).toEqual([JOURNAL_FILE]);
+  });
+
+  it('on a full disk exits 4, says which file and why, and lists only the files it wrote', async () => {
+    const dir = killedRun(40);
+    const full = smallFilesystem('512k');
+    mkdirSync(join(full, 'reports'));
+    // Room for results.json (written first), not for the other reports.
+    fill(full, 140 * 1024);
+    expect(await main(['report', dir, '--out', join(full, 'reports')])).toBe(4);
+    expect(output.stderr).toMatch(/the junit report could not be written: cannot write .*junit\.xml: no space left on the device \(ENOSPC\)/);
+    expect(output.stderr).toContain(`reports in ${join(full, 'reports')}: results.json\n`);
+    expect(readdirSync(join(full, 'reports'))).toEqual(['results.json']);
+  });
+});
