@@ -32,7 +32,7 @@ export async function keepInterruptedRun(outDir: string, shownAs: string, warn: 
   }
   for (const problem of recovered.problems) warn(`dlmatrix: ${problem}`);
   const { failed } = await writeRecovered(recovered, target);
-  const what = recovered.record.cells.length > 0 && recovered.unfinished === 0 ? 'did not write its reports' : 'was killed';
+  const what = recovered.finished ? 'did not write its reports' : 'was killed';
   if (!failed) warn(`dlmatrix: the previous run into ${shownAs} ${what}: ${describeRecovery(recovered)}; its reports are in ${shownTarget}`);
   else warn(`dlmatrix: the previous run into ${shownAs} ${what}; its reports could not be written, its journal is kept in ${shownTarget} (\`dlmatrix report ${shownTarget}\` writes them)`);
   return target;

@@ -84,7 +84,7 @@ export async function writeRecovered(
 
 export function describeRecovery(recovered: RecoveredRun): string {
   const finished = recovered.record.cells.length - recovered.unfinished;
-  return recovered.complete
+  return recovered.finished
     ? `the run had finished: ${finished} cells`
     : `recovered ${finished} finished cells of an interrupted run; ${recovered.unfinished} not run`;
 }

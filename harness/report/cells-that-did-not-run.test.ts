@@ -23,7 +23,7 @@ const expectedSkip = (i: number) =>
   makeCell({ axes: { distro: 'forky', numpy: '1.26.4', loader: `host${i}` }, outcome: 'skipped', reason: 'no NumPy 1.26.4 wheel for Python 3.13', expected: ['skipped'], verdict: 'pass', attempts: 0 });
 
 function everyReport(results: RunResults) {
-  const ctrf = JSON.parse(renderCtrf(results));
+  const ctrf = JSON.parse([...renderCtrf(results)].join(''));
   return {
     terminal: endOfRun(results, painter(false), undefined, false),
     junit: [...renderJUnit(results)].join(''),

@@ -7,7 +7,7 @@ import { RenderedReport } from './rendered-report.ts';
 export class CtrfReporter extends RenderedReport {
   readonly name = 'ctrf';
 
-  protected render(results: RunResults, diff?: ResultsDiff): string {
+  protected render(results: RunResults, diff?: ResultsDiff): Iterable<string> {
     return renderCtrf(results, diff);
   }
 }

@@ -32,6 +32,8 @@ export interface RecoveredRun {
   record: RunRecord;
   /** The run wrote its `end` line: its reports were written. */
   complete: boolean;
+  /** The run got to its end (a `finish` line): every cell it had is in the journal. */
+  finished: boolean;
   /** Planned cells without a result in the journal, now not-run cells. */
   unfinished: number;
   /** Lines that were left out, each as `FILE:LINE: what is wrong`. */
@@ -98,6 +100,7 @@ export function readJournal(path: string): RecoveredRun {
   const order = [...new Set(planned.map((cell) => cell.environment))];
   return {
     complete: ended,
+    finished: finish !== undefined,
     unfinished,
     problems,
     record: {

@@ -10,7 +10,7 @@ import type { CellResult, EnvironmentInfo, RunResults } from './run-results.ts';
 export const MISSING_REASON = 'not run: missing from the merged shard results';
 
 export interface MergeOptions {
-  /** The matrix's cells in plan order: merged cells follow it, others go last by id. */
+  /** The matrix's cells in plan order: merged cells follow it; others go last, in the inputs' order. */
   planned?: readonly PlannedCellRef[];
   /** Every planned cell should be in the inputs: the absent ones are added as not run. */
   requireAll?: boolean;
@@ -45,7 +45,8 @@ export function mergeResults(parts: RunResults[], options: MergeOptions = {}): M
   for (const cell of missing) cells.set(cell.id, stoppedBeforeRun(cell, MISSING_REASON));
   const position = new Map(planned.map((cell, i) => [cell.id, i]));
   const rank = (id: string) => position.get(id) ?? Number.MAX_SAFE_INTEGER;
-  const merged = [...cells.values()].sort((a, b) => rank(a.id) - rank(b.id) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // A stable sort: without a plan, cells keep the inputs' order (one input: exactly the run's).
+  const merged = [...cells.values()].sort((a, b) => rank(a.id) - rank(b.id));
   // Environments in the order of their first cell; ones no merged cell uses are dropped.
   const firstCell = new Map<string, number>();
   merged.forEach((cell, i) => firstCell.has(cell.environment) || firstCell.set(cell.environment, i));
