@@ -23,19 +23,22 @@ const show = (path: string) => relative(dirname(HARNESS), path).split(sep).join(
 // harness/ and packages are left to the lists, except `dockerode` (DOCKERODE below).
 const LAYERS: Record<string, { only?: string[]; never?: string[] }> = {
   matrix: { only: ['results/run-results.ts'] },
+  // The image contract: what crosses into the images and back, shared by docker/, run/ and verdict/.
+  image: { only: [] },
   plan: { only: ['matrix/', 'verdict/expectations.ts', 'results/run-results.ts'] },
   // The images stage builds what the plan decided (ProjectBuildPlan), nothing else of it.
-  docker: { only: ['plan/project-build.ts'] },
+  docker: { only: ['plan/project-build.ts', 'image/'] },
   run: {
-    only: ['docker/container-client.ts', 'docker/labels.ts', 'docker/images.ts', 'matrix/flags.ts', 'matrix/types.ts', 'plan/', 'verdict/', 'results/', 'report/reporter.ts'],
+    only: ['docker/container-client.ts', 'docker/labels.ts', 'docker/images.ts', 'image/', 'matrix/flags.ts', 'matrix/suggest.ts', 'matrix/types.ts', 'plan/', 'verdict/', 'results/', 'report/reporter.ts'],
   },
-  verdict: { only: ['results/run-results.ts', 'matrix/'] },
+  verdict: { only: ['results/run-results.ts', 'matrix/', 'image/'] },
   results: { only: [] },
   pypi: { only: [] },
+  cpython: { only: ['pypi/proxy-fetch.ts'] },
   report: { never: ['docker/', 'run/', 'cli/'] },
   cli: {},
   // Builders and reporters for tests only: they may use the flow's vocabulary, never drive it.
-  'test-support': { only: ['plan/cell-id.ts', 'results/'] },
+  'test-support': { only: ['plan/cell-id.ts', 'image/layout.ts', 'results/'] },
 };
 // Only this file talks to the Docker engine through dockerode; everything else goes through the
 // interfaces of docker/container-client.ts (Engine, ImageStore, Containers).
@@ -365,5 +368,22 @@ describe('layering check', () => {
     expect(layeringProblems(listIn('results', '../plan/cell-id.ts', 'node:fs'))).toEqual([
       'harness/results/DEPS.list:1: ../plan/cell-id.ts: harness/results/ may depend only on itself',
     ]);
+  });
+});
+
+// The in-image root is spelled in one TypeScript file (image/layout.ts); the image side reads its
+// paths from the layout.env that file writes into every build context.
+describe('the image layout', () => {
+  const REPO = dirname(HARNESS);
+  const root = /export const IMAGE_ROOT = '([^']+)'/.exec(readFileSync(join(HARNESS, 'image', 'layout.ts'), 'utf8'))![1]!;
+  const sources = [
+    ...files,
+    ...['docker', 'loaders', 'crates', 'scripts', 'bin'].flatMap((folder) =>
+      existsSync(join(REPO, folder)) ? walk(join(REPO, folder)).filter((f) => !/\/(target|node_modules)\//.test(f) && /\.(m?js|ts|sh|py|rs|c|h|Dockerfile)$|Dockerfile$/.test(f)) : [],
+    ),
+  ];
+  it(`is named nowhere but harness/image/layout.ts (${root})`, () => {
+    const offenders = sources.filter((file) => !file.endsWith(join('image', 'layout.ts')) && readFileSync(file, 'utf8').includes(root)).map(show);
+    expect(offenders).toEqual([]);
   });
 });

@@ -7,20 +7,29 @@
 //                 ratio to the floor bound (the sum, over the cells that ran, of their
 //                 environment's floor, / cores);
 //   serial        the same with --jobs 1 (serial/parallel);
-//   rebuild       after a one-line change to the fixture's source, per toolchain;
+//   rebuild       after a one-line change to the probe crate's source, per toolchain;
 //   sizes         each environment image, all of them together (shared layers once), and the
 //                 rest of dlmatrix's images and build cache;
 //   cold          (--cold) from no dlmatrix image and no dlmatrix build cache, and (with
-//                 --cache-registry REPO) again from the registry alone.
+//                 --cache-registry REPO) again from the registry alone;
+//   report scale  generated results of 100,000 cells (--report-scale N: only this section, at N
+//                 cells; no Docker needed): index.html's size, first view and filter times in
+//                 headless Chromium, `dlmatrix report DIR` time and peak memory (report-scale.mjs).
 // It removes only what dlmatrix made: images labelled dev.dlmatrix.managed and BuildKit cache
-// records of dlmatrix's builds (their description names /opt/dlmatrix, or they are built on one).
+// records of dlmatrix's builds (their description names the in-image root, or they are built on one).
+// It runs under tsx (npm run bench), so it reads the in-image paths and the cells' thread limit
+// from the harness itself.
 //   npm run bench -- [--config matrix.yaml] [--cold] [--cache-registry REPO] [--floor-runs 20] [--warm-runs 3]
+//   npm run bench -- --report-scale 100000 [--report-timeout 300]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { request } from 'node:http';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { LAYOUT } from '../harness/image/layout.ts';
+import { threadLimitEnv } from '../harness/run/invocation.ts';
+import { reportScale } from './report-scale.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -29,6 +38,8 @@ const { values } = parseArgs({
     'cache-registry': { type: 'string' },
     'floor-runs': { type: 'string', default: '20' },
     'warm-runs': { type: 'string', default: '3' },
+    'report-scale': { type: 'string' },
+    'report-timeout': { type: 'string', default: '300' },
   },
 });
 const ROOT = join(import.meta.dirname, '..');
@@ -38,6 +49,18 @@ const docker = (...args) => execFileSync('docker', args, { encoding: 'utf8', max
 const gb = (bytes) => `${(bytes / 1e9).toFixed(2)} GB`;
 const mb = (bytes) => `${(bytes / 1e6).toFixed(0)} MB`;
 const line = (label, text) => console.log(`${label.padEnd(34)} ${text}`);
+const REPORT_CELLS = 100_000;
+const reportOptions = { line, timeoutMs: Number(values['report-timeout']) * 1000 };
+
+if (values['report-scale'] !== undefined) {
+  const cells = Number(values['report-scale']);
+  if (!Number.isInteger(cells) || cells < 1) {
+    console.error(`--report-scale needs a number of cells, got "${values['report-scale']}"`);
+    process.exit(2);
+  }
+  await reportScale(cells, reportOptions);
+  process.exit(0);
+}
 
 function timedRun(label, config, extra = []) {
   const out = mkdtempSync(join(tmpdir(), 'dlmatrix-bench-'));
@@ -83,7 +106,7 @@ function apiOnce(path, method) {
 
 /**
  * dlmatrix's images, and its BuildKit cache records from the engine's disk-usage report: those of
- * dlmatrix's build steps (their description names /opt/dlmatrix) and every record built on one.
+ * dlmatrix's build steps (their description names the in-image root) and every record built on one.
  */
 async function dlmatrixUsage() {
   const df = await api('/system/df');
@@ -110,12 +133,11 @@ async function removeEverythingDlmatrixMade() {
 }
 
 /** A shell loop starting a loader `runs` times (RTLD_GLOBAL|RTLD_NOW, import numpy); prints µs per start. */
-const floorLoop = (runs, loader = '/opt/dlmatrix/bin/loader-c', envPrefix = '') =>
-  `lib=$(cat /opt/dlmatrix/facts/library_plain); s=$(date +%s%N); i=0; while [ $i -lt ${runs} ]; do ${envPrefix}${loader} "$lib" "RTLD_GLOBAL|RTLD_NOW" dlmatrix_probe probe numpy >/dev/null 2>&1; i=$((i+1)); done; e=$(date +%s%N); echo $(( (e-s)/${runs}000 ))`;
-// What cells run with by default (options.cell-threads: 1, set by threadLimitEnv in
-// harness/run/invocation.ts; this script runs without a TypeScript loader, so it cannot import it).
-const CELL_THREADS = 'OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 ';
-const NODE_LOADER = 'node /opt/dlmatrix/loaders/node/loader.mjs';
+const floorLoop = (runs, loader = `${LAYOUT.bin}/loader-c`, envPrefix = '') =>
+  `lib=$(${LAYOUT.python} -c 'import json, sys; print(json.load(open(sys.argv[1]))["variants"]["plain"]["library"])' ${LAYOUT.manifest}); s=$(date +%s%N); i=0; while [ $i -lt ${runs} ]; do ${envPrefix}${loader} "$lib" "RTLD_GLOBAL|RTLD_NOW" dlmatrix_probe probe numpy >/dev/null 2>&1; i=$((i+1)); done; e=$(date +%s%N); echo $(( (e-s)/${runs}000 ))`;
+// What cells run with by default (options.cell-threads: 1).
+const CELL_THREADS = Object.entries(threadLimitEnv(1)).map(([name, value]) => `${name}=${value} `).join('');
+const NODE_LOADER = `node ${LAYOUT.nodeLoader}`;
 
 /** Per environment image: ms per start of a loader, one at a time in one warm container. */
 function floors(results, runs, loader) {
@@ -167,19 +189,19 @@ async function environmentSizes(results) {
   return { used: [...new Map(used.map((i) => [i.Id, i])).values()], together };
 }
 
-/** A small matrix on every distro of `config`, on a copy of the fixture: a one-line edit rebuilds each toolchain's project. */
+/** A small matrix on every distro of `config`, on a copy of the probe crate: a one-line edit rebuilds each toolchain's project. */
 function rebuildAfterEdit(results) {
   const distros = [...new Set(results.environments.map((e) => e.distro))];
   const dir = mkdtempSync(join(tmpdir(), 'dlmatrix-bench-edit-'));
-  cpSync(join(ROOT, 'fixtures', 'pyo3-numpy'), join(dir, 'fixture'), { recursive: true, filter: (src) => !src.includes('/target') });
-  cpSync(join(ROOT, 'fixtures', 'promote-libpython'), join(dir, 'promote-libpython'), { recursive: true });
+  cpSync(join(ROOT, 'crates', 'probe'), join(dir, 'project'), { recursive: true, filter: (src) => !src.includes('/target') });
+  cpSync(join(ROOT, 'crates', 'promote-libpython'), join(dir, 'promote-libpython'), { recursive: true });
   // A comment unique to this bench run: the copy's images are new, never an earlier run's.
-  const lib = join(dir, 'fixture', 'src', 'lib.rs');
+  const lib = join(dir, 'project', 'src', 'lib.rs');
   writeFileSync(lib, `${readFileSync(lib, 'utf8')}\n// bench ${dir}\n`);
   const matrix = join(dir, 'matrix.yaml');
   writeFileSync(
     matrix,
-    `fixture: {path: fixture, promote-feature: promote}\nmatrix:\n  distro: [${distros.join(', ')}]\n  python: [system]\n  numpy: [system]\n  loader: [c]\n  flags: ["RTLD_GLOBAL|RTLD_NOW", linked]\n  mitigation: [none, promote]\n`,
+    `project: {path: project, promote-feature: promote}\nmatrix:\n  distro: [${distros.join(', ')}]\n  python: [system]\n  numpy: [system]\n  loader: [c]\n  flags: ["RTLD_GLOBAL|RTLD_NOW", linked]\n  mitigation: [none, promote]\n`,
   );
   timedRun('rebuild: first build of the copy', matrix);
   writeFileSync(lib, readFileSync(lib, 'utf8').replace('fn run_probe(imports: &str) -> String {', 'fn run_probe(imports: &str) -> String {\n    let _edited = 1;'));
@@ -243,3 +265,6 @@ line('dlmatrix build cache', gb(usage.cache.reduce((s, c) => s + (c.Size ?? 0), 
 
 const rebuild = rebuildAfterEdit(warm.results);
 line('rebuild after a one-line change', `${rebuild.seconds.toFixed(1)} s for ${rebuild.toolchains} toolchains: ${(rebuild.seconds / rebuild.toolchains).toFixed(1)} s per toolchain`);
+
+console.log('');
+await reportScale(REPORT_CELLS, reportOptions);

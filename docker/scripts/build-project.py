@@ -1,12 +1,14 @@
 # Builds the project under test inside the toolchain image, once per variant:
 #   plain    the project as it is (mitigations `none` and `preload` use it);
 #   promote  the build command with `--features FEATURE` (the library's own fix).
-# Each variant is a copy of the sources in /opt/dlmatrix/variants/VARIANT/src (the project and
+# Each variant is a copy of the sources in VARIANTS/VARIANT/src (the project and
 # the path dependencies outside it, in their relative layout), built in place (so rpaths and relative paths in the user's commands stay true at run time), with its
 # target/ folder kept in a cache mount between builds. Then, in the same copy: the built-in
 # `linked` loaders (linked against the library) and the user's own host programs. At the end the
-# copies, without cargo's intermediate files, move to /opt/dlmatrix/out for the runtime stage.
-# Input: /opt/dlmatrix/src/project.json (written by the harness, see harness/docker/project-build.ts).
+# copies, without cargo's intermediate files, move to the hand-over folder for the runtime stage.
+# Input: project.json in the sources folder (written by the harness from plan/project-build.ts).
+# Output: the copies in the hand-over folder, and project-manifest.json there: the toolchain's
+# facts and each variant's library, project folder, exports and linked loaders (manifest.py).
 # Runs on every Python 3 the environments have: no newer syntax.
 import fcntl
 import glob
@@ -16,10 +18,27 @@ import shutil
 import subprocess
 import sys
 
-SRC = "/opt/dlmatrix/src"
-VARIANTS = "/opt/dlmatrix/variants"
-OUT = "/opt/dlmatrix/out"
-CACHE = "/opt/dlmatrix/cache"
+
+
+def layout():
+    values = {}
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "layout.env")) as handle:
+        for line in handle:
+            line = line.strip()
+            if line and not line.startswith("#") and "=" in line:
+                name, value = line.split("=", 1)
+                values[name] = value
+    return values
+
+
+LAYOUT = layout()
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from manifest import exports  # noqa: E402  (beside this script in the image)
+SRC = LAYOUT["DLMATRIX_SRC"]
+VARIANTS = LAYOUT["DLMATRIX_VARIANTS"]
+OUT = LAYOUT["DLMATRIX_OUT"]
+SCRIPTS = LAYOUT["DLMATRIX_SCRIPTS"]
+PROJECT_MANIFEST = os.path.join(OUT, "project-manifest.json")
 # What cargo keeps under target/PROFILE that a program never loads at run time.
 INTERMEDIATE = {"deps", "build", "incremental", ".fingerprint", "examples", ".cargo-lock"}
 
@@ -45,15 +64,15 @@ def find_library(project, configured):
         path = os.path.join(project, configured)
         if not os.path.isfile(path):
             found = candidates(project)
-            raise BuildError("fixture.library %s does not exist after the build%s" % (
+            raise BuildError("project.library %s does not exist after the build%s" % (
                 configured, "; the build left: " + ", ".join(found) if found else ""))
         return path
     found = candidates(project)
     if len(found) == 1:
         return os.path.join(project, found[0])
     if not found:
-        raise BuildError("the build left no cdylib (target/*/lib*.so): check crate-type = [\"cdylib\"], or set fixture.library")
-    raise BuildError("the build left several cdylibs (%s): say which one with fixture.library" % ", ".join(found))
+        raise BuildError("the build left no cdylib (target/*/lib*.so): check crate-type = [\"cdylib\"], or set project.library")
+    raise BuildError("the build left several cdylibs (%s): say which one with project.library" % ", ".join(found))
 
 
 def candidates(project):
@@ -63,14 +82,27 @@ def candidates(project):
                   if os.path.basename(os.path.dirname(p)) not in INTERMEDIATE)
 
 
-def build_linked_loaders(config, library, bin_dir):
+def manifest(*args):
+    """Adds to the project stage's part of the manifest (merged in the runtime stage)."""
+    env = dict(os.environ, DLMATRIX_MANIFEST_FILE=PROJECT_MANIFEST)
+    subprocess.check_call([sys.executable, os.path.join(SCRIPTS, "manifest.py")] + list(args), env=env)
+
+
+def build_linked_loaders(config, variant, library, bin_dir):
     """The built-in `linked` loaders: executables that name the library at link time."""
     lib_dir, lib_file = os.path.split(library)
     entry, kind = config["entry"], config["entryKind"]
+    if config["linked"] and entry not in exports(library):
+        # The matrix names an entry the library does not export: the harness reports that at
+        # `entry:` from the manifest's exports; linking would only fail less clearly here.
+        say("the library exports no %s: the linked loaders are not built" % entry)
+        return
     if "c" in config["linked"]:
+        program = os.path.join(bin_dir, "loader-c-linked")
         shell("gcc -O1 -Wall -o %s -DENTRY=%s -DENTRY_KIND_%s %s/linked.c -L%s -l:%s -Wl,-rpath,%s" % (
-            os.path.join(bin_dir, "loader-c-linked"), entry, kind.upper(), SRC + "/linked", lib_dir, lib_file, lib_dir),
+            program, entry, kind.upper(), SRC + "/linked", lib_dir, lib_file, lib_dir),
             bin_dir, os.environ, "linking the C loader")
+        manifest("linked", variant, "c", program)
     if "rust" in config["linked"]:
         name = lib_file[3:-3] if lib_file.startswith("lib") and lib_file.endswith(".so") else None
         if name is None:
@@ -80,10 +112,12 @@ def build_linked_loaders(config, library, bin_dir):
         path = os.path.join(bin_dir, "linked.rs")
         with open(path, "w") as handle:
             handle.write(source)
+        program = os.path.join(bin_dir, "loader-rust-linked")
         shell("rustc -O -o %s %s -L %s -l dylib=%s -C link-args=-Wl,-rpath,%s" % (
-            os.path.join(bin_dir, "loader-rust-linked"), path, lib_dir, name, lib_dir),
+            program, path, lib_dir, name, lib_dir),
             bin_dir, os.environ, "linking the Rust loader")
         os.unlink(path)
+        manifest("linked", variant, "rust", program)
 
 
 def keep_outputs(cache_target, project_target, library):
@@ -105,7 +139,7 @@ def keep_outputs(cache_target, project_target, library):
         shutil.copy2(os.path.join(cache_target, relative), library)
 
 
-def build_variant(config, variant, cache_key, python):
+def build_variant(config, variant, cache_key, cache_root, python):
     name = variant["name"]
     root = os.path.join(VARIANTS, name)
     sources = os.path.join(root, "src")
@@ -113,14 +147,17 @@ def build_variant(config, variant, cache_key, python):
     bin_dir = os.path.join(root, "bin")
     os.makedirs(bin_dir)
     shutil.copytree(os.path.join(SRC, "project"), sources, symlinks=True)
-    cache_target = os.path.join(CACHE, cache_key, name, "target")
+    # One target folder for every variant: the fixed variant differs by a feature, so cargo reuses
+    # everything else (PyO3 and the rest) compiled for the plain one, instead of building it all
+    # twice. Each variant's outputs are copied out right after its own build.
+    cache_target = os.path.join(cache_root, cache_key, "target")
     if not os.path.isdir(cache_target):
         os.makedirs(cache_target)
     target = os.path.join(project, "target")
     if os.path.lexists(target):
         shutil.rmtree(target)
     # Builds of one cache key never share a target folder at once.
-    lock = open(os.path.join(CACHE, cache_key, name, ".lock"), "w")
+    lock = open(os.path.join(cache_root, cache_key, ".lock"), "w")
     fcntl.flock(lock, fcntl.LOCK_EX)
     os.symlink(cache_target, target)
     env = dict(os.environ, PYO3_PYTHON=python, CARGO_TERM_COLOR="never")
@@ -130,7 +167,7 @@ def build_variant(config, variant, cache_key, python):
     shell(command, project, env, "building the %s library" % name)
     library = find_library(project, config.get("library"))
     say("library (%s): %s" % (name, library))
-    build_linked_loaders(config, library, bin_dir)
+    build_linked_loaders(config, name, library, bin_dir)
     for loader in config["loaders"]:
         if loader.get("build"):
             shell(loader["build"], project, env, "building host program %s" % loader["name"])
@@ -138,19 +175,21 @@ def build_variant(config, variant, cache_key, python):
     keep_outputs(cache_target, target, library)
     lock.close()
     # Where the harness finds them at run time ({library}, and the folder host programs run in).
-    for fact, value in (("library_" + name, library), ("project_" + name, project)):
-        with open(os.path.join(OUT, "facts", fact), "w") as handle:
-            handle.write(value)
+    manifest("variant", name, library, project, ",".join(loader["name"] for loader in config["loaders"]))
 
 
 def main():
-    cache_key = sys.argv[1]
+    cache_key, cache_root = sys.argv[1], sys.argv[2]
     with open(os.path.join(SRC, "project.json")) as handle:
         config = json.load(handle)
-    python = open("/opt/dlmatrix/facts/python_path").read().strip()
+    python = LAYOUT["DLMATRIX_PYTHON"]
+    manifest("set", "rustc", subprocess.check_output(["rustc", "--version"]).decode().strip())
+    manifest("set", "cargo", subprocess.check_output(["cargo", "--version"]).decode().strip())
+    manifest("set", "loaders", json.dumps({"c": os.path.join(LAYOUT["DLMATRIX_BIN"], "loader-c"),
+                                          "rust": os.path.join(LAYOUT["DLMATRIX_BIN"], "loader-rust")}), "--json")
     try:
         for variant in config["variants"]:
-            build_variant(config, variant, cache_key, python)
+            build_variant(config, variant, cache_key, cache_root, python)
     except BuildError as exc:
         sys.stdout.write("DLMATRIX-BUILD-ERROR: %s\n" % exc)
         sys.exit(1)

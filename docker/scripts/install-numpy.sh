@@ -1,22 +1,28 @@
 #!/bin/sh
-# usage: install-numpy.sh NUMPY   (NUMPY: "system" for the distro's python3-numpy, or a release
-# that the harness already checked exists on PyPI with a wheel for this Python)
-. /opt/dlmatrix/scripts/common.sh
+# usage: install-numpy.sh NUMPY REQUEST   (NUMPY: "system" for the distro's python3-numpy, or a
+# release that the harness already checked exists on PyPI with a wheel for this Python; REQUEST:
+# the numpy axis value it was resolved from)
+STAGE=environment
+. "$(dirname "$0")/common.sh"
 is_skipped && exit 0
-python_bin=$(cat "$FACTS/python_path")
 if [ "$1" = system ]; then
   # python3-numpy is built for the distro's default python3: compare interpreters, not paths
   # (/usr/bin/python3.11 is the default python3 on bookworm).
-  same=$("$python_bin" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
-  default=$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
-  [ "$same" = "$default" ] || skip_environment "python3-numpy is built for the distro's default python3 ($default), not Python $(cat "$FACTS/python")"
+  same=$("$DLMATRIX_PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+  default=$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null || echo none)
+  [ "$same" = "$default" ] || skip_environment "python3-numpy is built for the distro's default python3 ($default), not Python $same"
   apt_update
   apt_install python3-numpy
   apt_clean
+  source=distro
 else
   # Debian 12+ marks the system Python externally managed; older pip has no such flag.
   bsp=""
-  "$python_bin" -m pip install --help | grep -q -- --break-system-packages && bsp=--break-system-packages
-  "$python_bin" -m pip install --no-cache-dir --only-binary=:all: --no-warn-script-location $bsp "numpy==$1"
+  "$DLMATRIX_PYTHON" -m pip install --help | grep -q -- --break-system-packages && bsp=--break-system-packages
+  # pip from python.org's ensurepip trusts its own CA bundle, not the system's (with the host's CA).
+  [ -f /etc/ssl/certs/ca-certificates.crt ] && export PIP_CERT=/etc/ssl/certs/ca-certificates.crt
+  "$DLMATRIX_PYTHON" -m pip install --no-cache-dir --only-binary=:all: --no-warn-script-location --disable-pip-version-check $bsp "numpy==$1"
+  source=pypi
 fi
-fact numpy "$("$python_bin" -c 'import numpy; print(numpy.__version__)')"
+version=$("$DLMATRIX_PYTHON" -c 'import numpy; print(numpy.__version__)')
+manifest set numpy "{\"request\": \"$2\", \"version\": \"$version\", \"source\": \"$source\"}" --json

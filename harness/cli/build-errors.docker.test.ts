@@ -7,11 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { HARNESS_ROOT } from '../docker/build-context.ts';
 import { readResults, runCli as dlmatrix } from '../test-support/run-cli.ts';
 
-function matrix(dir: string, fixture: string, distros: string[]): string {
+function matrix(dir: string, project: string, distros: string[]): string {
   const file = join(dir, 'matrix.yaml');
   writeFileSync(
     file,
-    `fixture: ${fixture}
+    `project: ${project}
 matrix:
   distro: [${distros.join(', ')}]
   python: [system]
@@ -26,7 +26,7 @@ matrix:
 describe('build errors (real Docker)', () => {
   it('marks the cells of a distro that cannot be bootstrapped build-error and still runs the others', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dlmatrix-builderr-'));
-    const config = matrix(dir, join(HARNESS_ROOT, 'fixtures', 'pyo3-numpy'), ['bookworm', 'nosuchsuite']);
+    const config = matrix(dir, join(HARNESS_ROOT, 'crates', 'probe'), ['bookworm', 'nosuchsuite']);
     const run = await dlmatrix(['run', '--config', config, '--out', join(dir, 'out')]);
     expect(run.code, run.stderr).toBe(1);
     const results = readResults(join(dir, 'out'));
@@ -39,14 +39,14 @@ describe('build errors (real Docker)', () => {
     expect(readFileSync(join(dir, 'out', 'junit.xml'), 'utf8')).toMatch(/<error [^>]*type="build-error"/);
   });
 
-  it('shows the compiler error of a fixture that does not build, from the end of the build log', async () => {
+  it('shows the compiler error of a project that does not build, from the end of the build log', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dlmatrix-builderr-'));
-    const fixture = join(dir, 'broken-fixture');
-    cpSync(join(HARNESS_ROOT, 'fixtures', 'pyo3-numpy'), fixture, { recursive: true, filter: (src) => !src.includes('/target') });
+    const project = join(dir, 'broken-project');
+    cpSync(join(HARNESS_ROOT, 'crates', 'probe'), project, { recursive: true, filter: (src) => !src.includes('/target') });
     // Its path dependency (the promote fix), where Cargo.toml expects it.
-    cpSync(join(HARNESS_ROOT, 'fixtures', 'promote-libpython'), join(dir, 'promote-libpython'), { recursive: true });
-    writeFileSync(join(fixture, 'src', 'lib.rs'), `${readFileSync(join(fixture, 'src', 'lib.rs'), 'utf8')}\nfn broken() -> u32 { "not a number" }\n`);
-    const run = await dlmatrix(['run', '--config', matrix(dir, fixture, ['bookworm']), '--out', join(dir, 'out')]);
+    cpSync(join(HARNESS_ROOT, 'crates', 'promote-libpython'), join(dir, 'promote-libpython'), { recursive: true });
+    writeFileSync(join(project, 'src', 'lib.rs'), `${readFileSync(join(project, 'src', 'lib.rs'), 'utf8')}\nfn broken() -> u32 { "not a number" }\n`);
+    const run = await dlmatrix(['run', '--config', matrix(dir, project, ['bookworm']), '--out', join(dir, 'out')]);
     expect(run.code, run.stderr).toBe(1);
     const results = readResults(join(dir, 'out'));
     for (const cell of results.cells) {

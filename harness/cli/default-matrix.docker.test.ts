@@ -8,13 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HARNESS_ROOT } from '../docker/build-context.ts';
+import { LAYOUT } from '../image/layout.ts';
 import type { RunResults } from '../results/run-results.ts';
 import { readResults, runCli } from '../test-support/run-cli.ts';
 
 /** `pip download` of a NumPy requirement in an environment's image, by its own pip and Python. */
 function pipDownload(image: string, requirement: string): { ok: boolean; version?: string; output: string } {
   const script =
-    'py=$(cat /opt/dlmatrix/facts/python_path); d=$(mktemp -d); ' +
+    `py=${LAYOUT.python}; d=$(mktemp -d); ` +
     `"$py" -m pip download --no-deps --only-binary=:all: --no-cache-dir --disable-pip-version-check -q -d "$d" '${requirement}' 2>&1 && ls "$d"`;
   const run = spawnSync('docker', ['run', '--rm', '--entrypoint', 'sh', image, '-c', script], { encoding: 'utf8' });
   const version = /^numpy-([^-]+)-.*\.whl$/m.exec(run.stdout)?.[1];

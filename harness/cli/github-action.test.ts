@@ -143,11 +143,11 @@ function runAction(withInputs: Record<string, string>, options: { env?: Record<s
 /** Two shard results of a small matrix, as `run --shard i/2` writes them, in the workspace. */
 function writeShards(workspace: string, which: number[]) {
   const matrix = join(workspace, 'matrix.yaml');
-  mkdirSync(join(workspace, 'fixture'), { recursive: true });
-  writeFileSync(join(workspace, 'fixture', 'Cargo.toml'), '[package]\nname = "f"\n');
+  mkdirSync(join(workspace, 'project'), { recursive: true });
+  writeFileSync(join(workspace, 'project', 'Cargo.toml'), '[package]\nname = "f"\n');
   writeFileSync(
     matrix,
-    'fixture: fixture\nmatrix:\n  distro: [bookworm, trixie]\n  python: [system]\n  numpy: [system]\n  loader: [c]\n  flags: ["RTLD_LOCAL|RTLD_NOW", linked]\n' +
+    'project: project\nmatrix:\n  distro: [bookworm, trixie]\n  python: [system]\n  numpy: [system]\n  loader: [c]\n  flags: ["RTLD_LOCAL|RTLD_NOW", linked]\n' +
       'expect:\n  - when: {flags: "RTLD_LOCAL*"}\n    outcome: undefined-symbol\n',
   );
   const shard = (distro: string) =>

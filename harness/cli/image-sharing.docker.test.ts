@@ -15,17 +15,17 @@ import { readResults, runCli } from '../test-support/run-cli.ts';
 const docker = (...args: string[]) => spawnSync('docker', args, { encoding: 'utf8' });
 const verdicts = (results: RunResults) => results.cells.map(({ id, outcome, symbol, verdict }) => ({ id, outcome, symbol, verdict }));
 
-/** A copy of the fixture with a unique comment: images no other test has, so deleting them is safe. */
+/** A copy of the probe crate with a unique comment: images no other test has, so deleting them is safe. */
 function uniqueProject(): { matrix: string; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'dlmatrix-share-'));
-  cpSync(join(HARNESS_ROOT, 'fixtures', 'pyo3-numpy'), join(dir, 'fixture'), { recursive: true, filter: (src) => !src.includes('/target') });
-  cpSync(join(HARNESS_ROOT, 'fixtures', 'promote-libpython'), join(dir, 'promote-libpython'), { recursive: true });
-  const lib = join(dir, 'fixture', 'src', 'lib.rs');
+  cpSync(join(HARNESS_ROOT, 'crates', 'probe'), join(dir, 'project'), { recursive: true, filter: (src) => !src.includes('/target') });
+  cpSync(join(HARNESS_ROOT, 'crates', 'promote-libpython'), join(dir, 'promote-libpython'), { recursive: true });
+  const lib = join(dir, 'project', 'src', 'lib.rs');
   writeFileSync(lib, `${readFileSync(lib, 'utf8')}\n// ${dir}\n`);
   const matrix = join(dir, 'matrix.yaml');
   writeFileSync(
     matrix,
-    `fixture: fixture
+    `project: project
 matrix:
   distro: [bookworm]
   python: [system]
@@ -120,13 +120,13 @@ describe('sharing images (real Docker)', () => {
     const { matrix, dir } = uniqueProject();
     expect((await runCli(['run', '--config', matrix, '--out', join(dir, 'old')])).code).toBe(0);
     const old = readResults(join(dir, 'old')).environments[0]!.image!;
-    const lib = join(dir, 'fixture', 'src', 'lib.rs');
+    const lib = join(dir, 'project', 'src', 'lib.rs');
     writeFileSync(lib, `${readFileSync(lib, 'utf8')}\n// changed\n`);
     expect((await runCli(['run', '--config', matrix, '--out', join(dir, 'new')])).code).toBe(0);
     const current = readResults(join(dir, 'new')).environments[0]!.image!;
     expect(current).not.toBe(old);
     // A container a killed run created and never started (its harness pid cannot be alive).
-    const orphan = docker('create', '--label', 'dev.dlmatrix.managed=true', '--label', `dev.dlmatrix.owner=${spawnSync('hostname').stdout.toString().trim()}:999999999`, current, 'true').stdout.trim();
+    const orphan = docker('create', '--label', 'dev.dlmatrix.managed=true', '--label', 'dev.dlmatrix.container=cell-runner', '--label', `dev.dlmatrix.owner=${spawnSync('hostname').stdout.toString().trim()}:999999999`, current, 'true').stdout.trim();
 
     // The whole engine: what clean would remove (a real removal here would take other tests' images).
     const preview = await runCli(['clean', '--config', matrix, '--dry-run']);

@@ -1,5 +1,4 @@
-// `dlmatrix init` on small Cargo projects, its matrix.yaml read back with the yaml package (the
-// fixture mapping is the new matrix format, which harness/matrix may not load yet on this branch).
+// `dlmatrix init` on small Cargo projects, its matrix.yaml read back with the yaml package.
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -43,7 +42,7 @@ describe('dlmatrix init', () => {
     const { code, text } = await init(root);
     expect(code, output.stderr).toBe(0);
     const matrix = parse(text);
-    expect(matrix.fixture).toEqual({
+    expect(matrix.project).toEqual({
       path: '.',
       build: 'cargo build --release -p pylib',
       library: 'target/release/libpylib.so',
@@ -84,7 +83,7 @@ describe('dlmatrix init', () => {
     const { code, text } = await init(root);
     expect(code, output.stderr).toBe(0);
     const matrix = parse(text);
-    expect(matrix.fixture).toEqual({ path: '.', build: 'cargo build --release', library: 'target/release/libembed_py.so', entry: 'run_tests', 'entry-returns': 'int' });
+    expect(matrix.project).toEqual({ path: '.', build: 'cargo build --release', library: 'target/release/libembed_py.so', entry: 'run_tests', 'entry-returns': 'int' });
     expect(matrix.matrix.distro).toEqual(['bullseye', 'bookworm']);
     expect(matrix.matrix.mitigation).toEqual(['none', 'preload']);
     expect(text).toContain('PyO3 0.20.3 (from Cargo.toml) supports CPython 3.7 to 3.12');
@@ -94,13 +93,13 @@ describe('dlmatrix init', () => {
   });
 
   it('refuses to overwrite matrix.yaml without --force', async () => {
-    const root = tree({ ...REPRODUCER, 'matrix.yaml': 'fixture: mine\n' });
+    const root = tree({ ...REPRODUCER, 'matrix.yaml': 'project: mine\n' });
     expect((await init(root)).code).toBe(2);
     expect(output.stderr).toMatch(/matrix\.yaml already exists; run with --force to overwrite it/);
-    expect(readFileSync(join(root, 'matrix.yaml'), 'utf8')).toBe('fixture: mine\n');
+    expect(readFileSync(join(root, 'matrix.yaml'), 'utf8')).toBe('project: mine\n');
     const forced = await init(root, '--force');
     expect(forced.code).toBe(0);
-    expect(parse(forced.text).fixture.entry).toBe('pytest');
+    expect(parse(forced.text).project.entry).toBe('pytest');
   });
 
   it('exits 2 with what to do when there is no Cargo project or no cdylib', async () => {
@@ -118,7 +117,7 @@ describe('dlmatrix init', () => {
     const root = tree({ 'Cargo.toml': '[package]\nname = "noentry"\n[lib]\ncrate-type = ["cdylib"]\n[dependencies]\npyo3 = "0.27"\n', 'src/lib.rs': 'fn hidden() {}\n' });
     const { code, text } = await init(root);
     expect(code).toBe(0);
-    expect(parse(text).fixture.entry).toBeUndefined();
+    expect(parse(text).project.entry).toBeUndefined();
     expect(text).toContain('# entry: my_entry   # none found');
     expect(output.stderr).toContain('exports no `#[no_mangle] pub extern "C" fn NAME()`');
   });

@@ -14,13 +14,13 @@ const output = captureOutput();
 
 function matrixFile(body: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'dlmatrix-cli-'));
-  mkdirSync(join(dir, 'fixture'));
-  writeFileSync(join(dir, 'fixture', 'Cargo.toml'), '[package]\nname = "f"\n');
+  mkdirSync(join(dir, 'project'));
+  writeFileSync(join(dir, 'project', 'Cargo.toml'), '[package]\nname = "f"\n');
   writeFileSync(join(dir, 'matrix.yaml'), body);
   return join(dir, 'matrix.yaml');
 }
 
-const GOOD = `fixture: fixture
+const GOOD = `project: project
 matrix:
   distro: [bookworm, trixie]
   python: [system]
@@ -56,6 +56,22 @@ describe('dlmatrix CLI', () => {
     expect(await main(['run', '--config', file])).toBe(2);
     expect(output.stderr).toMatch(/matrix\.yaml:7:\d+: error: .*RTLD_NOWW/);
     expect(output.stderr).toMatch(/hint: .*RTLD_NOW/);
+  });
+
+  it('never lets an axis value write a workflow command line with GITHUB_ACTIONS=true: it is refused at its position', async () => {
+    const axes = ['  distro: [bookworm]', '  python: [system]', '  numpy: [system]', '  loader: [c]', '  flags: [linked]'];
+    const file = matrixFile(['project: project', 'matrix:', ...axes, '  variant: ["a\\n::error::x"]', ''].join('\n'));
+    const before = process.env.GITHUB_ACTIONS;
+    process.env.GITHUB_ACTIONS = 'true';
+    try {
+      // `run` validates through the same loadPlan before it touches Docker.
+      expect(await main(['plan', '--config', file])).toBe(2);
+      expect(output.stderr).toMatch(/matrix\.yaml:8:13: error: a value of axis `variant` holds a newline/);
+      expect(`${output.stdout}${output.stderr}`.split('\n').filter((line) => line.startsWith('::'))).toEqual([]);
+    } finally {
+      if (before === undefined) delete process.env.GITHUB_ACTIONS;
+      else process.env.GITHUB_ACTIONS = before;
+    }
   });
 
   it('exits 3 with how to start an engine when none answers', async () => {

@@ -19,7 +19,7 @@ beforeEach(() => {
 });
 afterEach(() => vi.unstubAllEnvs());
 
-const MATRIX = `fixture: fixture
+const MATRIX = `project: project
 matrix:
   distro: [bookworm, trixie, forky]
   python: [system]
@@ -34,8 +34,8 @@ expect:
 /** A project folder with the matrix, and the results of each of its `shards` shards as `run --shard i/n` writes them. */
 function shardedRun(shards: number, only: string[] = []) {
   const dir = mkdtempSync(join(tmpdir(), 'dlmatrix-merge-'));
-  mkdirSync(join(dir, 'fixture'));
-  writeFileSync(join(dir, 'fixture', 'Cargo.toml'), '[package]\nname = "f"\n');
+  mkdirSync(join(dir, 'project'));
+  writeFileSync(join(dir, 'project', 'Cargo.toml'), '[package]\nname = "f"\n');
   const matrixFile = join(dir, 'matrix.yaml');
   writeFileSync(matrixFile, MATRIX);
   const { plan } = loadPlan({ configPath: matrixFile, only, cellIds: [] }, () => {});

@@ -7,11 +7,11 @@ import { NumpyReleases } from '../pypi/numpy-releases.ts';
 import { hasNumpyPins, numpyPinProblems } from './numpy-pins.ts';
 
 const releases = new NumpyReleases(JSON.parse(readFileSync(join(import.meta.dirname, '..', 'pypi', 'fixtures', 'numpy-index.json'), 'utf8')));
-const fixture = join(import.meta.dirname, '..', '..', 'fixtures', 'pyo3-numpy');
+const project = join(import.meta.dirname, '..', '..', 'crates', 'probe');
 const matrix = (numpy: string, include = '') =>
   parseMatrix(
-    `fixture: ${fixture}\nmatrix:\n  distro: [bookworm]\n  python: [system]\n  numpy: ${numpy}\n  loader: [c]\n  flags: [linked]\n${include}`,
-    join(fixture, '..', 'matrix.yaml'),
+    `project: ${project}\nmatrix:\n  distro: [bookworm]\n  python: [system]\n  numpy: ${numpy}\n  loader: [c]\n  flags: [linked]\n${include}`,
+    join(project, '..', 'matrix.yaml'),
   ).config;
 
 describe('NumPy pins', () => {

@@ -1,6 +1,6 @@
 // The npm package as a user gets it: `npm pack` (which compiles dist/ through prepack), install the
 // tarball into an empty folder, and run the installed `dlmatrix` with plain node, no TypeScript
-// loader: --version, plan, and one real cell in Docker using the fixture shipped in the package.
+// loader: --version, plan, and one real cell in Docker using the probe crate shipped in the package.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,19 +48,19 @@ describe('the npm package, installed from its tarball', () => {
     mkdirSync(app);
     const installed = await sh('npm', ['install', '--no-audit', '--no-fund', join(work, pack.filename)], app);
     expect(installed.code, installed.stderr).toBe(0);
-    // The default matrix, its fixture pointed at the crate shipped in the package.
+    // The default matrix, its project pointed at the crate shipped in the package.
     const matrix = readFileSync(join(HARNESS_ROOT, 'matrix.yaml'), 'utf8');
-    expect(matrix).toMatch(/^  path: fixtures\/pyo3-numpy/m);
-    writeFileSync(join(app, 'matrix.yaml'), matrix.replace(/^  path: fixtures\/pyo3-numpy/m, '  path: node_modules/dlmatrix/fixtures/pyo3-numpy'));
+    expect(matrix).toMatch(/^  path: crates\/probe/m);
+    writeFileSync(join(app, 'matrix.yaml'), matrix.replace(/^  path: crates\/probe/m, '  path: node_modules/dlmatrix/crates/probe'));
   });
 
-  it('holds the compiled CLI, docker/ and fixtures/, and no tests or TypeScript sources', () => {
+  it('holds the compiled CLI, docker/, loaders/ and crates/, and no tests or TypeScript sources', () => {
     const paths = pack.files.map((f) => f.path);
     expect(paths).toContain('bin/dlmatrix.mjs');
     expect(paths).toContain('dist/cli/main.js');
     expect(paths).toContain('docker/toolchain.Dockerfile');
-    expect(paths).toContain('fixtures/pyo3-numpy/src/lib.rs');
-    expect(paths).toContain('fixtures/loaders/c/loader.c');
+    expect(paths).toContain('crates/probe/src/lib.rs');
+    expect(paths).toContain('loaders/c/loader.c');
     expect(paths.filter((p) => /\.test\./.test(p))).toEqual([]);
     expect(paths.filter((p) => p.endsWith('.ts') || p.startsWith('harness/'))).toEqual([]);
     expect(paths.filter((p) => /(^|\/)(target|node_modules)\//.test(p))).toEqual([]);
@@ -89,7 +89,7 @@ describe('the npm package, installed from its tarball', () => {
     expect(readFileSync(join(crate, 'matrix.yaml'), 'utf8')).toMatch(/^ {2}entry: probe /m);
   });
 
-  it('plans the default matrix pointed at the fixture shipped in the package', async () => {
+  it('plans the default matrix pointed at the probe crate shipped in the package', async () => {
     const plan = await sh('npx', ['dlmatrix', 'plan', '--json'], app);
     expect(plan.code, plan.stderr).toBe(0);
     const json = JSON.parse(plan.stdout);
@@ -97,7 +97,7 @@ describe('the npm package, installed from its tarball', () => {
     expect(json.cells.map((c: { id: string }) => c.id)).toContain(CELL);
   });
 
-  it('runs one real cell in Docker: builds from the installed docker/ and fixtures/, exits 0, writes results', async () => {
+  it('runs one real cell in Docker: builds from the installed docker/, loaders/ and crates/, exits 0, writes results', async () => {
     const run = await sh('npx', ['dlmatrix', 'run', '--cell', CELL, '--out', 'reports'], app);
     expect(run.code, run.stderr).toBe(0);
     const results: RunResults = JSON.parse(readFileSync(join(app, 'reports', 'results.json'), 'utf8'));

@@ -1,4 +1,4 @@
-// `python: "3.13"` for real: the distro's python3.13 package where it has one (the fixture is
+// `python: "3.13"` for real: the distro's python3.13 package where it has one (the probe crate is
 // built against it and NumPy comes as a wheel), a skipped cell with the reason where it has not.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ describe('a Python version other than the distro default (real Docker)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dlmatrix-python-'));
     writeFileSync(
       join(dir, 'matrix.yaml'),
-      `fixture: ${join(HARNESS_ROOT, 'fixtures', 'pyo3-numpy')}
+      `project: ${join(HARNESS_ROOT, 'crates', 'probe')}
 matrix:
   distro: [bookworm, forky]
   python: ["3.13"]
@@ -45,7 +45,7 @@ expect:
       expect(cell.outcome).toBe('skipped');
       expect(cell.reason).toMatch(/python3-numpy is built for the distro's default python3 \(3\.\d+\), not Python 3\.13\.\d+|no Python 3\.13 package/);
     }
-    // Where forky has python3.13, the fixture really embeds it.
+    // Where forky has python3.13, the probe really embeds it.
     for (const cell of cells('forky', '2.2.6').filter((c) => c.outcome !== 'skipped')) {
       expect(cell.resolved).toMatchObject({ python: expect.stringMatching(/^3\.13\./), numpy: '2.2.6' });
       expect(cell.outcome).toBe(cell.axes.flags.startsWith('RTLD_LOCAL') ? 'undefined-symbol' : 'loaded');

@@ -9,7 +9,7 @@ import { HARNESS_ROOT } from '../docker/build-context.ts';
 import { readResults, runCli as dlmatrix } from '../test-support/run-cli.ts';
 
 const ONE_CELL = `
-fixture: ${join(HARNESS_ROOT, 'fixtures', 'pyo3-numpy')}
+project: ${join(HARNESS_ROOT, 'crates', 'probe')}
 imports: [numpy]
 matrix:
   distro: [bookworm]

@@ -13,9 +13,9 @@ const output = captureOutput();
 
 function matrixFile(): string {
   const dir = mkdtempSync(join(tmpdir(), 'dlmatrix-cli-'));
-  mkdirSync(join(dir, 'fixture'));
-  writeFileSync(join(dir, 'fixture', 'Cargo.toml'), '[package]\nname = "f"\n');
-  writeFileSync(join(dir, 'matrix.yaml'), 'fixture: fixture\nmatrix:\n  distro: [bookworm]\n  python: [system]\n  numpy: [system]\n  loader: [c]\n  flags: [linked]\n');
+  mkdirSync(join(dir, 'project'));
+  writeFileSync(join(dir, 'project', 'Cargo.toml'), '[package]\nname = "f"\n');
+  writeFileSync(join(dir, 'matrix.yaml'), 'project: project\nmatrix:\n  distro: [bookworm]\n  python: [system]\n  numpy: [system]\n  loader: [c]\n  flags: [linked]\n');
   return join(dir, 'matrix.yaml');
 }
 

@@ -9,10 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HARNESS_ROOT } from '../docker/build-context.ts';
+import { LAYOUT } from '../image/layout.ts';
 import { CLI, containersOf, readResults, runCli } from '../test-support/run-cli.ts';
 import { fill, smallFilesystem } from '../test-support/small-filesystem.ts';
 
-const FIXTURE = join(HARNESS_ROOT, 'fixtures', 'pyo3-numpy');
+const PROBE = join(HARNESS_ROOT, 'crates', 'probe');
 
 /** Cells that take a while: a host program that waits, then loads the library with the C loader. */
 function slowMatrix(cells: number, { loader = 'slow', numpy = 'system' } = {}): string {
@@ -20,14 +21,14 @@ function slowMatrix(cells: number, { loader = 'slow', numpy = 'system' } = {}): 
   const waits = Array.from({ length: cells }, (_, i) => `"${i}"`).join(', ');
   writeFileSync(
     join(dir, 'matrix.yaml'),
-    `fixture: ${FIXTURE}
+    `project: ${PROBE}
 loaders:
   slow:
-    run: [sh, -c, 'sleep 1; exec /opt/dlmatrix/bin/loader-c "$0" "RTLD_GLOBAL|RTLD_NOW" dlmatrix_probe probe numpy', "{library}"]
+    run: [sh, -c, 'sleep 1; exec ${LAYOUT.bin}/loader-c "$0" "RTLD_GLOBAL|RTLD_NOW" dlmatrix_probe probe numpy', "{library}"]
   stubborn:
     run: [sh, -c, 'trap "" TERM; echo started; while :; do sleep 1; done']
   chatty:
-    run: [sh, -c, 'head -c 100000 /dev/zero | tr "\\0" x; echo; exec /opt/dlmatrix/bin/loader-c "$0" "RTLD_GLOBAL|RTLD_NOW" dlmatrix_probe probe numpy', "{library}"]
+    run: [sh, -c, 'head -c 100000 /dev/zero | tr "\\0" x; echo; exec ${LAYOUT.bin}/loader-c "$0" "RTLD_GLOBAL|RTLD_NOW" dlmatrix_probe probe numpy', "{library}"]
 matrix:
   distro: [bookworm]
   python: [system]

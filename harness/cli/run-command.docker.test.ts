@@ -1,5 +1,5 @@
 // `dlmatrix run` for real: a real Docker engine, real images (built or reused by content hash),
-// the real PyO3 fixture loaded with real dlopen() by the C and Rust loaders, and `linked`.
+// the real PyO3 probe crate loaded with real dlopen() by the C and Rust loaders, and `linked`.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import { CLI, containersOf, readResults, runCli as dlmatrix, type CliRun } from 
 
 /** Two distros, LOCAL and GLOBAL, two loaders and `linked`. */
 const SMALL_MATRIX = `
-fixture: ${join(HARNESS_ROOT, 'fixtures', 'pyo3-numpy')}
+project: ${join(HARNESS_ROOT, 'crates', 'probe')}
 imports: [numpy]
 matrix:
   distro: [bookworm, trixie]

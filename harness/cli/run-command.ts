@@ -6,7 +6,6 @@ import { koffiMinimumNode } from '../docker/build-context.ts';
 import type { ContainerClient } from '../docker/container-client.ts';
 import { DockerodeClient } from '../docker/dockerode-client.ts';
 import { ImageBuilder } from '../docker/images.ts';
-import { LABELS } from '../docker/labels.ts';
 import { RegistryCache } from '../docker/registry-cache.ts';
 import { MatrixFileError } from '../matrix/diagnostics.ts';
 import type { MatrixConfig } from '../matrix/types.ts';
@@ -32,6 +31,7 @@ import { hostCaBundle } from './host-ca.ts';
 import { loadPlan } from './load-plan.ts';
 import { NumpyIndex } from './numpy-index.ts';
 import { hasNumpyPins, numpyPinProblems } from './numpy-pins.ts';
+import { cpythonSources, cpythonVersionProblems } from './cpython-versions.ts';
 import { keepInterruptedRun } from './interrupted-runs.ts';
 import { withOutDir } from './out-dir.ts';
 import { reportWriteFailures, writtenReportFiles } from './report-failures.ts';
@@ -39,7 +39,7 @@ import { dlmatrixVersion } from './version.ts';
 
 export const RUN_HELP = `Usage: dlmatrix run [options]
 
-Builds the project under test (the PyO3 fixture, or your own library and host programs) in
+Builds the project under test (the dlmatrix probe crate, or your own library and host programs) in
 Docker for every environment of the matrix, loads it with every loader, flag combination and
 mitigation, and writes results.json, junit.xml and index.html (and what --reporter asks for).
 
@@ -135,6 +135,11 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
   const reporters = reporterNames(values.reporter!, { interactive: Boolean(process.stderr.isTTY) && !process.env.CI, env: process.env });
   const numpy = new NumpyIndex(values.refresh!);
   await checkNumpyPins(config, numpy, warn);
+  const cpython = cpythonSources(config, full, values.refresh!, warn);
+  if (cpython) {
+    const problems = await cpythonVersionProblems(config, full, cpython);
+    if (problems.length > 0) throw new MatrixFileError(problems);
+  }
 
   // The --out folder before anything is built: a file in the way or a folder in use by another
   // run is exit 2, one that cannot be written (read-only, no permission, full) exit 4.
@@ -182,9 +187,10 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
       await reporter.onBegin({ matrixFile: values.config!, totalCells: plan.cells.length, environments: plan.environments.length });
       const images = new ImageBuilder(client, {
         project: projectBuildPlan(config, full),
-        containerLabels: { [LABELS.owner]: ownerLabel(owner) },
+        owner: ownerLabel(owner),
         cache: cacheRegistry ? new RegistryCache(client, cacheRegistry, (line) => void reporter.onLog(line)) : undefined,
         numpy,
+        cpython,
         cacheDir: defaultCacheDir(),
         caBundle: hostCaBundle(config.options.hostCaCertificates, values['no-host-ca']),
         workDir,
@@ -203,9 +209,11 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
           timeoutSeconds,
           retries,
           failFast: values['fail-fast']!,
+          sandbox: { memoryBytes: config.options.cellMemoryBytes, pids: config.options.cellPids },
           context: {
-            entry: config.fixture.entry,
-            entryKind: config.fixture.entryKind,
+            entry: config.project.entry,
+            entryAt: config.project.entryAt,
+            entryKind: config.project.entryKind,
             loaders: config.loaders,
             imports: config.imports,
             koffiMinimumNode: koffiMinimumNode(),
@@ -231,6 +239,11 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
       // next run into this folder keeps it and writes its reports (interrupted-runs.ts).
       if (!unwritten && journaled) journalStep(() => journal.end(), warn);
       if (exitSignal) return SIGNAL_EXIT[exitSignal];
+      if (outcome.stopReason?.kind === 'matrix-error') {
+        // Found once the library was built (its exports): the matrix's mistake, like any matrix error.
+        process.stderr.write(`${new MatrixFileError(outcome.stopReason.diagnostics ?? []).message}\n`);
+        return EXIT.usage;
+      }
       if (outcome.stopReason?.kind === 'engine-lost') {
         process.stderr.write(`dlmatrix: ${outcome.stopReason.message.replace(/^not run: /, '')}; results gathered so far are written\n`);
         return EXIT.infrastructure;

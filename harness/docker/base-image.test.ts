@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BaseImageResolver, bootstrappedImage } from './base-image.ts';
+import { BaseImageResolver, bootstrappedImage, decisiveLine } from './base-image.ts';
 import type { ImageInfo, ImageStore } from './container-client.ts';
 
 class Engine {
@@ -109,5 +109,13 @@ describe('BaseImageResolver', () => {
     expect(root).not.toBe('');
     expect(existsSync(root)).toBe(false);
     expect(engine.imports).toEqual([]);
+  });
+
+  it("names debootstrap's own error line first, not a guess", () => {
+    // Real output of `debootstrap --variant=minbase bookwrom DIR MIRROR` (the mirror's address replaced).
+    const bookwrom = ['I: Target architecture can be executed', 'I: Retrieving InRelease ', 'I: Retrieving Release ', 'E: Failed getting release file http://mirror.example/debian/dists/bookwrom/Release'];
+    expect(decisiveLine(bookwrom)).toBe('Failed getting release file http://mirror.example/debian/dists/bookwrom/Release');
+    expect(decisiveLine(['E: debootstrap can only run as root'])).toBe('debootstrap can only run as root');
+    expect(decisiveLine(['I: Retrieving Release', 'something else went wrong'])).toBe('something else went wrong');
   });
 });

@@ -164,8 +164,18 @@ export async function debootstrap(suite: string, dir: string, log: (line: string
     child.on('close', resolve);
   });
   if (code !== 0) {
-    throw new Error(`debootstrap of ${suite} failed (exit ${code}; it needs root):\n${output.slice(-15).join('\n')}`);
+    throw new Error(`debootstrap of ${suite} failed (exit ${code}): ${decisiveLine(output)}\n${output.slice(-15).join('\n')}`);
   }
+}
+
+/**
+ * The line of debootstrap's output that says why it failed: its first `E:` line (e.g. "Failed
+ * getting release file …/dists/bookwrom/Release"), else its last line. What terminals and
+ * reports show first, so it must be the cause, not a guess.
+ */
+export function decisiveLine(output: readonly string[]): string {
+  const error = output.find((line) => line.startsWith('E: '));
+  return (error ?? output.at(-1) ?? 'no output').replace(/^E: /, '');
 }
 
 function firstLine(err: unknown): string {

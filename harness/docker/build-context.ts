@@ -1,17 +1,25 @@
-// Assembles the Docker build contexts from the repo's docker/ and fixtures/ folders, the user's
-// project, koffi and the host's CA bundle, and hashes them so images are tagged by content. Each
-// context holds exactly what its stage uses, so an edit rebuilds only what depends on it.
+// Assembles the Docker build contexts from the repo's docker/ and loaders/ folders, the user's
+// project, koffi, the host's CA bundle and layout.env (the in-image paths, from
+// harness/image/layout.ts), and hashes them so images are tagged by content. Each context holds
+// exactly what its stage uses, so an edit rebuilds only what depends on it.
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
+import { LAYOUT, layoutEnv } from '../image/layout.ts';
 import type { ProjectBuildPlan } from '../plan/project-build.ts';
 import { projectSource } from './project-source.ts';
 
-/** Root of the dlmatrix installation (holds docker/ and fixtures/). */
+/** Root of the dlmatrix installation (holds docker/, loaders/ and crates/). */
 export const HARNESS_ROOT = join(import.meta.dirname, '..', '..');
 const DOCKER = join(HARNESS_ROOT, 'docker');
-const LOADERS = join(HARNESS_ROOT, 'fixtures', 'loaders');
+const LOADERS = join(HARNESS_ROOT, 'loaders');
+
+/** The build arguments that tell every Dockerfile where things go in the image. */
+export const LAYOUT_BUILD_ARGS: Readonly<Record<string, string>> = {
+  DLMATRIX_ROOT: LAYOUT.root,
+  DLMATRIX_PYTHON_TREE: LAYOUT.pythonTree,
+};
 
 export interface PreparedContext {
   dir: string;
@@ -32,6 +40,10 @@ function copyFiles(fromDir: string, toDir: string, names: string[]): void {
   for (const name of names) cpSync(join(fromDir, name), join(toDir, name), { recursive: true });
 }
 
+function writeLayout(dir: string): void {
+  writeFileSync(join(dir, 'layout.env'), layoutEnv());
+}
+
 function copyCaBundle(dir: string, caBundle: string | undefined): void {
   mkdirSync(join(dir, 'ca-certificates'), { recursive: true });
   writeFileSync(join(dir, 'ca-certificates', '.keep'), '');
@@ -41,7 +53,8 @@ function copyCaBundle(dir: string, caBundle: string | undefined): void {
 /** Toolchain stage: the distro's build tools and the C and Rust dlopen loaders. */
 export function prepareToolchainContext(dir: string, caBundle: string | undefined): PreparedContext {
   copyFiles(DOCKER, dir, ['toolchain.Dockerfile']);
-  copyFiles(join(DOCKER, 'scripts'), join(dir, 'scripts'), ['common.sh', 'install-toolchain.sh', 'build-loaders.sh']);
+  copyFiles(join(DOCKER, 'scripts'), join(dir, 'scripts'), ['common.sh', 'manifest.py', 'install-toolchain.sh', 'build-loaders.sh']);
+  writeLayout(dir);
   copyFiles(join(LOADERS, 'c'), join(dir, 'loaders', 'c'), ['loader.c', 'result_line.h']);
   copySource(join(LOADERS, 'rust'), join(dir, 'loaders', 'rust'));
   copyCaBundle(dir, caBundle);
@@ -51,8 +64,9 @@ export function prepareToolchainContext(dir: string, caBundle: string | undefine
 /** Environment stage: the project and how to build it, the runtime, the runner, the node loader. */
 export function prepareEnvironmentContext(dir: string, project: ProjectBuildPlan, caBundle: string | undefined): PreparedContext {
   copyFiles(DOCKER, dir, ['environment.Dockerfile', 'runtime']);
-  const scripts = ['common.sh', 'install-runtime.sh', 'install-numpy.sh', 'build-project.sh', 'build-project.py'];
+  const scripts = ['common.sh', 'manifest.py', 'install-runtime.sh', 'install-numpy.sh', 'build-project.sh', 'build-project.py', 'finish-environment.sh'];
   copyFiles(join(DOCKER, 'scripts'), join(dir, 'scripts'), scripts);
+  writeLayout(dir);
   copyFiles(join(LOADERS, 'linked'), join(dir, 'loaders', 'linked'), ['linked.c', 'linked.rs']);
   copyFiles(join(LOADERS, 'c'), join(dir, 'loaders', 'linked'), ['result_line.h']);
   copyFiles(join(LOADERS, 'node'), join(dir, 'loaders', 'node'), ['loader.mjs']);
@@ -63,6 +77,17 @@ export function prepareEnvironmentContext(dir: string, project: ProjectBuildPlan
   for (const folder of source.folders) copySource(folder, join(dir, 'project', relative(source.root, folder)));
   const { dir: _hostDir, ...spec } = project;
   writeFileSync(join(dir, 'project.json'), `${JSON.stringify({ ...spec, projectDir: source.projectDir }, null, 2)}\n`);
+  return { dir, hash: hashTree(dir) };
+}
+
+/** CPython stage: the verified release tarball and the script that builds it in one layout. */
+export function prepareCpythonContext(dir: string, tarball: string, caBundle: string | undefined): PreparedContext {
+  copyFiles(DOCKER, dir, ['cpython.Dockerfile']);
+  copyFiles(join(DOCKER, 'scripts'), join(dir, 'scripts'), ['common.sh', 'build-cpython.sh']);
+  writeLayout(dir);
+  mkdirSync(join(dir, 'cpython'), { recursive: true });
+  cpSync(tarball, join(dir, 'cpython', basename(tarball)));
+  copyCaBundle(dir, caBundle);
   return { dir, hash: hashTree(dir) };
 }
 

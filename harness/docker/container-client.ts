@@ -34,6 +34,20 @@ export interface ContainerSpec {
    * removed automatically, never outlives the harness.
    */
   stdinOnce?: boolean;
+  /** Runs it contained: no network, bounded memory and processes, no capabilities. */
+  sandbox?: Sandbox;
+}
+
+/**
+ * How a cell container is contained. Cells run a user's host program against a user's library:
+ * nothing in a cell needs the network; a memory hog or a fork bomb must end as that cell's crash
+ * or timeout, not take the engine or the machine down.
+ */
+export interface Sandbox {
+  /** Bytes of memory for the whole container (swap included: none beyond it). */
+  memoryBytes: number;
+  /** Processes and threads at once in the container. */
+  pids: number;
 }
 
 /** The main process's streams of a started container (see ContainerClient.attach). */
@@ -105,8 +119,8 @@ export interface ImageStore {
 export interface Containers {
   /** Creates (does not start) a container that the engine removes once it stops; returns its id. */
   createContainer(spec: ContainerSpec): Promise<string>;
-  /** The regular files under `dir` in a container (started or not), by path relative to `dir`. */
-  readFiles(containerId: string, dir: string): Promise<Map<string, Buffer>>;
+  /** A regular file in a container (started or not), or undefined when there is none. */
+  readFile(containerId: string, path: string): Promise<Buffer | undefined>;
   /** Attaches to a created container's main process, then starts it. */
   attachAndStart(containerId: string): Promise<AttachedStreams>;
   removeContainer(containerId: string): Promise<void>;

@@ -156,16 +156,34 @@ export class DockerodeClient implements ContainerClient {
       ...(spec.cmd && { Cmd: spec.cmd }),
       Labels: spec.labels,
       ...(spec.stdinOnce && { OpenStdin: true, StdinOnce: true, AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: false }),
-      HostConfig: { Init: true, AutoRemove: true },
+      HostConfig: {
+        Init: true,
+        AutoRemove: true,
+        ...(spec.sandbox && {
+          NetworkMode: 'none',
+          Memory: spec.sandbox.memoryBytes,
+          MemorySwap: spec.sandbox.memoryBytes,
+          PidsLimit: spec.sandbox.pids,
+          // The runner and the loaders need no capability: they run, read and kill their own.
+          CapDrop: ['ALL'],
+          SecurityOpt: ['no-new-privileges'],
+        }),
+      },
     });
     return container.id;
   }
 
-  async readFiles(containerId: string, dir: string): Promise<Map<string, Buffer>> {
-    const stream = await this.docker.getContainer(containerId).getArchive({ path: `${dir.replace(/\/$/, '')}/.` });
+  async readFile(containerId: string, path: string): Promise<Buffer | undefined> {
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = await this.docker.getContainer(containerId).getArchive({ path });
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+      throw error;
+    }
     const chunks: Buffer[] = [];
     for await (const chunk of stream as unknown as AsyncIterable<Buffer>) chunks.push(chunk);
-    return readTar(Buffer.concat(chunks));
+    return readTar(Buffer.concat(chunks)).get(path.replace(/^.*\//, ''));
   }
 
   async attachAndStart(containerId: string): Promise<AttachedStreams> {

@@ -14,9 +14,15 @@ function invalid(axis: string, value: string): { message: string; hint: string }
 }
 
 describe('checkAxisValue', () => {
-  it('python: system or 3.<minor>', () => {
-    for (const v of ['system', '3.8', '3.12', '3.13']) expect(valid('python', v)).toBe(v);
-    for (const v of ['3', '3.1.2', '2.7', 'py3.12', 'System', '3.12t']) expect(invalid('python', v).hint).toContain('"3.12"');
+  it('python: system, 3.<minor>, or a release 3.<minor>.<patch>', () => {
+    for (const v of ['system', '3.8', '3.12', '3.13', '3.13.5', '3.1.2']) expect(valid('python', v)).toBe(v);
+    for (const v of ['3', '2.7', 'py3.12', 'System', '3.12t', '3.13.5.1', '3.13.x']) expect(invalid('python', v).hint).toContain('"3.12"');
+  });
+
+  it('python-build: distro, shared, static or standalone, with a suggestion for typos', () => {
+    for (const v of ['distro', 'shared', 'static', 'standalone']) expect(valid('python-build', v)).toBe(v);
+    expect(invalid('python-build', 'standlone').hint).toContain('did you mean `standalone`?');
+    expect(invalid('python-build', 'conda')).toMatchObject({ message: 'invalid python-build "conda"' });
   });
 
   it('numpy: system or a release version', () => {

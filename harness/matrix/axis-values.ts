@@ -1,9 +1,12 @@
 // What values the five known axes accept. Checked when the matrix is loaded so that a typo
 // (`pyhton`, `3.1O`, `rust `) is a positioned error instead of an image that fails to build an
 // hour into a run. Unknown axes only label cells, so any value is fine for them.
+import { controlCharacterIn } from './control-characters.ts';
+import { checkDistro } from './distros.ts';
 import { closest } from './suggest.ts';
 import { FlagSyntaxError, parseFlags, type LoadMode } from './flags.ts';
-import { MITIGATIONS } from './types.ts';
+import { checkPythonBuildValue, PYTHON_RELEASE } from './python-build.ts';
+import { MITIGATIONS, PYTHON_BUILD_AXIS } from './types.ts';
 
 /** The loaders dlmatrix ships; `loaders:` in the matrix file adds the user's own. */
 export const BUILTIN_LOADERS = ['c', 'rust', 'node'] as const;
@@ -30,14 +33,24 @@ export function checkAxisValue(axis: string, value: string, customLoaders: reado
   if (value.trim() === '') {
     return { ok: false, message: `empty value for axis \`${axis}\``, hint: 'write a value or remove the entry' };
   }
+  const control = controlCharacterIn(value);
+  if (control) {
+    return { ok: false, message: `a value of axis \`${axis}\` holds ${control}`, hint: 'axis values become cell ids and terminal lines: write them on one line, without control characters' };
+  }
   switch (axis) {
+    case 'distro': {
+      const checked = checkDistro(value);
+      return checked.ok ? { ok: true, value } : checked;
+    }
     case 'python':
-      if (value === SYSTEM || PYTHON_VERSION.test(value)) return { ok: true, value };
+      if (value === SYSTEM || PYTHON_VERSION.test(value) || PYTHON_RELEASE.test(value)) return { ok: true, value };
       return {
         ok: false,
         message: `invalid python value "${value}"`,
-        hint: `write \`${SYSTEM}\` (the distro's python3) or a version like "3.12" (quoted, 3.<minor>)`,
+        hint: `write \`${SYSTEM}\` (the distro's python3), a version like "3.12" (quoted, 3.<minor>), or a release like "3.13.5" (built from source)`,
       };
+    case PYTHON_BUILD_AXIS:
+      return checkPythonBuildValue(value);
     case 'numpy':
       if (NUMPY_WORDS.includes(value) || NUMPY_VERSION.test(value)) return { ok: true, value };
       return {
@@ -66,7 +79,7 @@ export function checkAxisValue(axis: string, value: string, customLoaders: reado
         message: `invalid mitigation "${value}"`,
         hint:
           `${guess === undefined ? '' : `did you mean \`${guess}\`? `}valid: none (as it is), preload (LD_PRELOAD of libpython), ` +
-          'promote (the library built with fixture.promote-feature)',
+          'promote (the library built with project.promote-feature), library-path (LD_LIBRARY_PATH to libpython\'s folder)',
       };
     }
     case 'flags':

@@ -66,7 +66,7 @@ describe('excerpt', () => {
   it('tells binary data from text', () => {
     expect(looksBinary(new TextDecoder().decode(PNG))).toBe(true);
     expect(looksBinary(new TextDecoder().decode(junk(500, 9)))).toBe(true);
-    expect(looksBinary('fixture: x\nmatrix:\n  distro: [bookworm]  # ünïcode “quotes” ✓\n')).toBe(false);
+    expect(looksBinary('project: x\nmatrix:\n  distro: [bookworm]  # ünïcode “quotes” ✓\n')).toBe(false);
     expect(looksBinary('')).toBe(false);
   });
 });

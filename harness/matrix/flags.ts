@@ -115,3 +115,8 @@ export function parseFlags(spec: string): LoadMode {
   }
   return { kind: 'dlopen', flags };
 }
+
+/** The one text form of a dlopen flag set that the loaders read from their command line. */
+export function formatFlags(flags: readonly DlopenFlagName[]): string {
+  return flags.join('|');
+}

@@ -27,9 +27,9 @@ function yaml(...lines: string[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The five known axes with one value each, at lines 2-7 (line 1 is `fixture:`). */
+/** The five known axes with one value each, at lines 2-7 (line 1 is `project:`). */
 const BASE = [
-  'fixture: crate',
+  'project: crate',
   'matrix:',
   '  distro: [bookworm]',
   '  python: [system]',
@@ -67,7 +67,7 @@ describe('parseMatrix: a valid file', () => {
   it('reads the documented example', () => {
     const { config, warnings } = parse(
       yaml(
-        'fixture: crate        # the PyO3 crate',
+        'project: crate        # the PyO3 crate',
         'imports: [numpy, numpy.linalg]',
         'matrix:',
         '  distro: [bullseye, bookworm, trixie, forky]',
@@ -90,7 +90,7 @@ describe('parseMatrix: a valid file', () => {
       ),
     );
     expect(config.file).toBe(file);
-    expect(config.fixture.dir).toBe(path.join(dir, 'crate'));
+    expect(config.project.dir).toBe(path.join(dir, 'crate'));
     expect(config.imports).toEqual(['numpy', 'numpy.linalg']);
     expect(config.axes).toEqual({
       distro: ['bullseye', 'bookworm', 'trixie', 'forky'],
@@ -111,7 +111,7 @@ describe('parseMatrix: a valid file', () => {
       },
       { when: {}, outcomes: ['loaded', 'crash'], at: { file, line: 16, col: 5 } },
     ]);
-    expect(config.options).toEqual({ timeoutSeconds: 30, maxCells: 500, cellThreads: 1, hostCaCertificates: false });
+    expect(config.options).toEqual({ timeoutSeconds: 30, maxCells: 500, cellThreads: 1, hostCaCertificates: false, cellMemoryBytes: 2 * 1024 ** 3, cellPids: 1024 });
     expect(warnings).toEqual([]);
     // 4 distros x 2 pythons x 3 numpys x 3 loaders x 2 flags, minus 4 x 2 x 3 node/linked, plus 1.
     expect(matrixCombinations(config)).toHaveLength(144 - 24 + 1);
@@ -121,15 +121,15 @@ describe('parseMatrix: a valid file', () => {
     const { config } = parse(yaml(...BASE));
     expect(config.imports).toEqual(['numpy']);
     expect(config.expect).toEqual([]);
-    expect(config.options).toEqual({ timeoutSeconds: 60, maxCells: 4096, cellThreads: 1, hostCaCertificates: 'auto' });
+    expect(config.options).toEqual({ timeoutSeconds: 60, maxCells: 4096, cellThreads: 1, hostCaCertificates: 'auto', cellMemoryBytes: 2 * 1024 ** 3, cellPids: 1024 });
     expect(DEFAULT_OPTIONS).toEqual(config.options);
   });
 
-  it('resolves `fixture` against the matrix file folder, not the working directory', () => {
+  it('resolves `project` against the matrix file folder, not the working directory', () => {
     const nested = path.join(dir, 'nested');
     fs.mkdirSync(nested, { recursive: true });
-    const { config } = parseMatrix(yaml('fixture: ../crate', ...BASE.slice(1)), path.join(nested, 'm.yaml'));
-    expect(config.fixture.dir).toBe(path.join(dir, 'crate'));
+    const { config } = parseMatrix(yaml('project: ../crate', ...BASE.slice(1)), path.join(nested, 'm.yaml'));
+    expect(config.project.dir).toBe(path.join(dir, 'crate'));
   });
 
   it('stringifies YAML numbers and booleans in axis values', () => {
@@ -181,7 +181,7 @@ describe('parseMatrix: a valid file', () => {
   it('accepts an include-only matrix whose entries give every axis', () => {
     const { config } = parse(
       yaml(
-        'fixture: crate',
+        'project: crate',
         'matrix:',
         '  include:',
         '    - {distro: bookworm, python: system, numpy: system, loader: c, flags: linked}',
@@ -192,7 +192,7 @@ describe('parseMatrix: a valid file', () => {
   });
 
   it('follows YAML anchors and aliases', () => {
-    const { config } = parse(yaml('fixture: crate', 'matrix:', '  distro: &d [bookworm, trixie]', '  variant: *d', ...BASE.slice(3)));
+    const { config } = parse(yaml('project: crate', 'matrix:', '  distro: &d [bookworm, trixie]', '  variant: *d', ...BASE.slice(3)));
     expect(config.axes.variant).toEqual(['bookworm', 'trixie']);
   });
 
@@ -221,7 +221,7 @@ describe('parseMatrix: a valid file', () => {
 
 describe('parseMatrix: YAML-level errors', () => {
   it('reports a syntax error at the position yaml gives', () => {
-    const error = onlyError(yaml('fixture: crate', 'matrix:', '  distro: [bookworm', '  python: [system]'));
+    const error = onlyError(yaml('project: crate', 'matrix:', '  distro: [bookworm', '  python: [system]'));
     expect(error.severity).toBe('error');
     expect(error.at.file).toBe(file);
     expect(error.at.line).toBeGreaterThanOrEqual(3);
@@ -229,7 +229,7 @@ describe('parseMatrix: YAML-level errors', () => {
   });
 
   it('reports tabs used as indentation at their line', () => {
-    const error = onlyError('fixture: crate\nmatrix:\n\tdistro: [bookworm]\n');
+    const error = onlyError('project: crate\nmatrix:\n\tdistro: [bookworm]\n');
     expect(error.at.line).toBe(3);
     expect(error.hint).toMatch(/spaces/);
   });
@@ -240,7 +240,7 @@ describe('parseMatrix: YAML-level errors', () => {
   });
 
   it('reports a file that is not a mapping at the node', () => {
-    const error = onlyError(yaml('# comment', '- fixture: crate'));
+    const error = onlyError(yaml('# comment', '- project: crate'));
     expect(pos(error)).toEqual([2, 1]);
     expect(error.message).toMatch(/must be a YAML mapping, not a list/);
   });
@@ -268,15 +268,15 @@ describe('parseMatrix: YAML-level errors', () => {
 
 describe('parseMatrix: keys and types', () => {
   it('reports unknown top-level keys with the closest valid key', () => {
-    const all = diagnostics(yaml('fixtrue: crate', ...BASE.slice(1)));
-    expect(all.map((d) => d.message)).toEqual(['unknown top-level key `fixtrue`', 'missing required key `fixture`']);
+    const all = diagnostics(yaml('porject: crate', ...BASE.slice(1)));
+    expect(all.map((d) => d.message)).toEqual(['unknown top-level key `porject`', 'missing required key `project`']);
     expect(pos(all[0])).toEqual([1, 1]);
-    expect(all[0]!.hint).toContain('did you mean `fixture`?');
-    expect(all[0]!.hint).toContain('valid keys: fixture, imports, loaders, matrix, expect, options');
+    expect(all[0]!.hint).toContain('did you mean `project`?');
+    expect(all[0]!.hint).toContain('valid keys: project, imports, loaders, matrix, expect, options');
   });
 
   it('reports a missing `matrix`', () => {
-    const error = onlyError(yaml('fixture: crate'));
+    const error = onlyError(yaml('project: crate'));
     expect(error.message).toBe('missing required key `matrix`');
     expect(pos(error)).toEqual([1, 1]);
   });
@@ -299,7 +299,7 @@ describe('parseMatrix: keys and types', () => {
   it('reports wrong types at the value', () => {
     const all = diagnostics(
       yaml(
-        'fixture: [crate]',
+        'project: [crate]',
         'imports: numpy',
         ...BASE.slice(1),
         'options:',
@@ -310,7 +310,7 @@ describe('parseMatrix: keys and types', () => {
       ),
     );
     expect(all.map((d) => [...pos(d), d.message])).toEqual([
-      [1, 10, '`fixture` must be a single value, not a list'],
+      [1, 10, '`project` must be a single value, not a list'],
       [2, 10, '`imports` must be a non-empty list of module names, not string numpy'],
       [10, 12, '`timeout` must be a positive number of seconds, not string 60s'],
       [11, 14, '`max-cells` must be a positive whole number, not number 1.5'],
@@ -329,8 +329,8 @@ describe('parseMatrix: keys and types', () => {
   });
 
   it('rejects an empty imports list and invalid or repeated module names', () => {
-    expect(onlyError(yaml('fixture: crate', 'imports: []', ...BASE.slice(1))).message).toMatch(/non-empty list/);
-    const all = diagnostics(yaml('fixture: crate', 'imports: [numpy, "numpy linalg", numpy]', ...BASE.slice(1)));
+    expect(onlyError(yaml('project: crate', 'imports: []', ...BASE.slice(1))).message).toMatch(/non-empty list/);
+    const all = diagnostics(yaml('project: crate', 'imports: [numpy, "numpy linalg", numpy]', ...BASE.slice(1)));
     expect(all.map((d) => [...pos(d), d.message])).toEqual([
       [2, 18, 'invalid module name "numpy linalg"'],
       [2, 34, 'module "numpy" is listed twice'],
@@ -338,7 +338,7 @@ describe('parseMatrix: keys and types', () => {
   });
 
   it('rejects `matrix`, `exclude`, `include`, `expect` and `when` of the wrong shape', () => {
-    expect(onlyError(yaml('fixture: crate', 'matrix: [a]')).message).toMatch(/`matrix` must be a mapping/);
+    expect(onlyError(yaml('project: crate', 'matrix: [a]')).message).toMatch(/`matrix` must be a mapping/);
     expect(pos(onlyError(yaml(...BASE, '  exclude: {loader: c}')))).toEqual([8, 12]);
     expect(onlyError(yaml(...BASE, '  include: [c]')).message).toMatch(/each `include` entry must be a mapping/);
     expect(onlyError(yaml(...BASE, 'expect: {outcome: loaded}')).message).toMatch(/`expect` must be a list/);
@@ -358,25 +358,25 @@ describe('parseMatrix: keys and types', () => {
   });
 });
 
-describe('parseMatrix: fixture', () => {
+describe('parseMatrix: project', () => {
   it('must exist', () => {
-    const error = onlyError(yaml('fixture: nowhere', ...BASE.slice(1)));
+    const error = onlyError(yaml('project: nowhere', ...BASE.slice(1)));
     expect(pos(error)).toEqual([1, 10]);
     expect(error.message).toContain('does not exist');
     expect(error.hint).toContain(path.join(dir, 'nowhere'));
   });
 
   it('must contain Cargo.toml', () => {
-    const error = onlyError(yaml('fixture: not-a-crate', ...BASE.slice(1)));
+    const error = onlyError(yaml('project: not-a-crate', ...BASE.slice(1)));
     expect(error.message).toContain('has no Cargo.toml');
   });
 
   it('must be a folder', () => {
-    expect(onlyError(yaml('fixture: plain-file', ...BASE.slice(1))).message).toContain('is not a folder');
+    expect(onlyError(yaml('project: plain-file', ...BASE.slice(1))).message).toContain('is not a folder');
   });
 
   it('must not be empty', () => {
-    const error = onlyError(yaml('fixture:', ...BASE.slice(1)));
+    const error = onlyError(yaml('project:', ...BASE.slice(1)));
     expect(pos(error)).toEqual([1, 1]);
     expect(error.message).toMatch(/empty/);
   });
@@ -428,7 +428,7 @@ describe('parseMatrix: axis values', () => {
 
   it('rejects invalid python, numpy and loader values, each at its position', () => {
     const all = diagnostics(
-      yaml('fixture: crate', 'matrix:', '  distro: [bookworm]', '  python: [system, "3"]', '  numpy: [newest]', '  loader: [c, rsut]', '  flags: [linked]'),
+      yaml('project: crate', 'matrix:', '  distro: [bookworm]', '  python: [system, "3"]', '  numpy: [newest]', '  loader: [c, rsut]', '  flags: [linked]'),
     );
     expect(all.map((d) => [...pos(d), d.message])).toEqual([
       [4, 20, 'invalid python value "3"'],
@@ -470,7 +470,7 @@ describe('parseMatrix: exclude and include', () => {
   });
 
   it('checks exclude keys against axes written after it', () => {
-    const { config } = parse(yaml('fixture: crate', 'matrix:', '  exclude: [{loader: node}]', ...BASE.slice(2, 5), '  loader: [c, node]', BASE[6]!));
+    const { config } = parse(yaml('project: crate', 'matrix:', '  exclude: [{loader: node}]', ...BASE.slice(2, 5), '  loader: [c, node]', BASE[6]!));
     expect(matrixCombinations(config).map((c) => c.loader)).toEqual(['c']);
   });
 
@@ -574,7 +574,7 @@ describe('parseMatrix: the expanded matrix', () => {
   });
 
   it('rejects a matrix without axes or include entries', () => {
-    expect(onlyError(yaml('fixture: crate', 'matrix: {}')).message).toBe('the matrix expands to zero cells');
+    expect(onlyError(yaml('project: crate', 'matrix: {}')).message).toBe('the matrix expands to zero cells');
   });
 
   it('rejects cells missing a known axis, at the include entry that created them', () => {
@@ -586,7 +586,7 @@ describe('parseMatrix: the expanded matrix', () => {
   });
 
   it('rejects a matrix without a known axis, at `matrix:`, spotting the typo', () => {
-    const error = onlyError(yaml('fixture: crate', 'matrix:', '  distro: [bookworm]', '  pyhton: [system]', ...BASE.slice(4)));
+    const error = onlyError(yaml('project: crate', 'matrix:', '  distro: [bookworm]', '  pyhton: [system]', ...BASE.slice(4)));
     expect(pos(error)).toEqual([2, 1]);
     expect(error.message).toContain('no `python`');
     expect(error.hint).toContain('`pyhton` looks like a misspelling of `python`');
@@ -628,7 +628,7 @@ describe('parseMatrix: collecting errors', () => {
     try {
       parse(
         yaml(
-          'fixture: crate',
+          'project: crate',
           'options: {timeout: 0}',
           'expect:',
           '  - when: {lodaer: c}',
@@ -665,7 +665,7 @@ describe('loadMatrix', () => {
     fs.writeFileSync(file, yaml(...BASE));
     const { config } = loadMatrix(file);
     expect(config.file).toBe(file);
-    expect(config.fixture.dir).toBe(path.join(dir, 'crate'));
+    expect(config.project.dir).toBe(path.join(dir, 'crate'));
   });
 
   it('resolves a relative path to an absolute config.file', () => {

@@ -1,4 +1,4 @@
-// The matrix file's project keys: `fixture:` in both forms, `loaders:` (the user's host programs),
+// The matrix file's project keys: `project:` in both forms, `loaders:` (the user's host programs),
 // the `mitigation` axis and the `own` flags of a host program that takes no {flags}.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -31,16 +31,16 @@ function errors(text: string): Array<[number, number, string, string]> {
 
 const AXES = ['matrix:', '  distro: [bookworm]', '  python: [system]', '  numpy: [system]'];
 
-describe('fixture', () => {
+describe('project', () => {
   it('the string form is the dlmatrix probe crate built with cargo build --release', () => {
-    const { config } = parse(yaml('fixture: ws', ...AXES, '  loader: [c]', '  flags: [linked]'));
-    expect(config.fixture).toEqual({ dir: path.join(dir, 'ws'), build: 'cargo build --release', entry: 'dlmatrix_probe', entryKind: 'probe' });
+    const { config } = parse(yaml('project: ws', ...AXES, '  loader: [c]', '  flags: [linked]'));
+    expect(config.project).toEqual({ dir: path.join(dir, 'ws'), build: 'cargo build --release', entry: 'dlmatrix_probe', entryKind: 'probe', entryAt: expect.objectContaining({ line: 1 }) });
   });
 
   it("the mapping form describes the user's own project", () => {
     const { config } = parse(
       yaml(
-        'fixture:',
+        'project:',
         '  path: ws',
         '  build: cargo build -p mylib',
         '  library: target/debug/libmylib.so',
@@ -52,11 +52,13 @@ describe('fixture', () => {
         '  flags: [linked]',
       ),
     );
-    expect(config.fixture).toEqual({
+    expect(config.project).toEqual({
       dir: path.join(dir, 'ws'),
       build: 'cargo build -p mylib',
       library: 'target/debug/libmylib.so',
       entry: 'pytest',
+      // Where `entry:` is written: a wrong entry found after the build points here.
+      entryAt: expect.objectContaining({ line: expect.any(Number), col: expect.any(Number) }),
       entryKind: 'int',
       promoteFeature: 'fix-libpython',
     });
@@ -65,7 +67,7 @@ describe('fixture', () => {
   it('reports every mistake in it at once, each at its position with a hint', () => {
     const found = errors(
       yaml(
-        'fixture:',
+        'project:',
         '  pth: ws',
         '  library: /abs/libx.so',
         '  entry: "my entry"',
@@ -77,20 +79,40 @@ describe('fixture', () => {
       ),
     );
     expect(found.map(([line, col, message]) => [line, col, message])).toEqual([
-      [2, 3, 'unknown `fixture` key `pth`'],
-      [2, 3, '`fixture` has no `path`'],
-      [3, 12, '`fixture.library` must be a path inside the project, not "/abs/libx.so"'],
-      [4, 10, '`fixture.entry` "my entry" is not a C symbol name'],
-      [5, 18, '`fixture.entry-returns` must be int or void, not "long"'],
-      [6, 20, '`fixture.promote-feature` "fix libpython" is not a Cargo feature name'],
+      [2, 3, 'unknown `project` key `pth`'],
+      [2, 3, '`project` has no `path`'],
+      [3, 12, '`project.library` must be a path inside the project, not "/abs/libx.so"'],
+      [4, 10, '`project.entry` "my entry" is not a C symbol name'],
+      [5, 18, '`project.entry-returns` must be int or void, not "long"'],
+      [6, 20, '`project.promote-feature` "fix libpython" is not a Cargo feature name'],
     ]);
     expect(found[0][3]).toContain('did you mean `path`?');
   });
 
   it('refuses entry-returns for the dlmatrix probe', () => {
-    const [[line, , message]] = errors(yaml('fixture: {path: ws, entry-returns: int}', ...AXES, '  loader: [c]', '  flags: [linked]'));
+    const [[line, , message]] = errors(yaml('project: {path: ws, entry-returns: int}', ...AXES, '  loader: [c]', '  flags: [linked]'));
     expect(line).toBe(1);
     expect(message).toContain('not to the dlmatrix probe');
+  });
+});
+
+describe('fixture: the old name of project', () => {
+  it('is still read, with a warning at its key that says to rename it', () => {
+    const { config, warnings } = parse(yaml('imports: [numpy]', 'fixture: {path: ws, entry: pytest}', ...AXES, '  loader: [c]', '  flags: [linked]'));
+    expect(config.project).toMatchObject({ dir: path.join(dir, 'ws'), entry: 'pytest' });
+    expect(warnings.map((w) => [w.at.line, w.at.col, w.message, w.hint])).toEqual([
+      [2, 1, '`fixture` is the old name of `project`', expect.stringContaining('rename `fixture:` to `project:`')],
+    ]);
+  });
+
+  it('names the key as written in the errors about its settings', () => {
+    const found = errors(yaml('fixture: {path: ws, entry: "my entry"}', ...AXES, '  loader: [c]', '  flags: [linked]'));
+    expect(found.map(([line, col, message]) => [line, col, message])).toEqual([[1, 28, '`fixture.entry` "my entry" is not a C symbol name']]);
+  });
+
+  it('is an error next to project, at the old key', () => {
+    const found = errors(yaml('project: ws', 'fixture: ws', ...AXES, '  loader: [c]', '  flags: [linked]'));
+    expect(found.map(([line, col, message]) => [line, col, message])).toEqual([[2, 1, '`fixture` and `project` are both given: `fixture` is the old name of `project`']]);
   });
 });
 
@@ -98,7 +120,7 @@ describe('loaders', () => {
   const HOST = ['loaders:', '  myhost:', '    build: cc -o myhost host.c -ldl', '    run: [./myhost, "{library}", "{flags}"]', '    env: {LD_LIBRARY_PATH: target/release}'];
 
   it('adds host programs the loader axis may name', () => {
-    const { config } = parse(yaml('fixture: ws', ...HOST, ...AXES, '  loader: [c, myhost]', '  flags: ["RTLD_LOCAL|RTLD_NOW"]'));
+    const { config } = parse(yaml('project: ws', ...HOST, ...AXES, '  loader: [c, myhost]', '  flags: ["RTLD_LOCAL|RTLD_NOW"]'));
     expect(config.loaders.myhost).toMatchObject({
       name: 'myhost',
       build: 'cc -o myhost host.c -ldl',
@@ -112,7 +134,7 @@ describe('loaders', () => {
   it('reports bad host programs with positions and hints', () => {
     const found = errors(
       yaml(
-        'fixture: ws',
+        'project: ws',
         'loaders:',
         '  c: {run: [./x]}',
         '  a:',
@@ -137,28 +159,28 @@ describe('loaders', () => {
   });
 
   it('suggests the host program for a misspelt loader value', () => {
-    const [[line, col, message, hint]] = errors(yaml('fixture: ws', ...HOST, ...AXES, '  loader: [myhots]', '  flags: [linked]'));
+    const [[line, col, message, hint]] = errors(yaml('project: ws', ...HOST, ...AXES, '  loader: [myhots]', '  flags: [linked]'));
     expect([line, col, message]).toEqual([11, 12, 'invalid loader "myhots"']);
     expect(hint).toContain('did you mean `myhost`?');
   });
 
   it('runs a host program without {flags} once per combination of the other axes, with flags `own`', () => {
     const { config } = parse(
-      yaml('fixture: ws', 'loaders:', '  host: {run: [target/debug/host, "{library}"]}', ...AXES, '  loader: [c, host]', '  flags: ["RTLD_LOCAL|RTLD_NOW", "RTLD_GLOBAL|RTLD_NOW"]'),
+      yaml('project: ws', 'loaders:', '  host: {run: [target/debug/host, "{library}"]}', ...AXES, '  loader: [c, host]', '  flags: ["RTLD_LOCAL|RTLD_NOW", "RTLD_GLOBAL|RTLD_NOW"]'),
     );
     expect(matrixCombinations(config).map((c) => `${c.loader} ${c.flags}`)).toEqual(['c RTLD_LOCAL|RTLD_NOW', 'c RTLD_GLOBAL|RTLD_NOW', 'host own']);
   });
 
   it('needs no flags axis when only such host programs are tested', () => {
-    const { config } = parse(yaml('fixture: ws', 'loaders:', '  host: {run: [./host]}', ...AXES, '  loader: [host]'));
+    const { config } = parse(yaml('project: ws', 'loaders:', '  host: {run: [./host]}', ...AXES, '  loader: [host]'));
     expect(matrixCombinations(config)).toEqual([{ distro: 'bookworm', python: 'system', numpy: 'system', loader: 'host', flags: 'own' }]);
   });
 
   it('still needs flags for the built-in loaders, and refuses `own` for a loader that takes {flags}', () => {
-    expect(errors(yaml('fixture: ws', 'loaders:', '  host: {run: [./host]}', ...AXES, '  loader: [c, host]')).map((e) => e[2])).toEqual([
+    expect(errors(yaml('project: ws', 'loaders:', '  host: {run: [./host]}', ...AXES, '  loader: [c, host]')).map((e) => e[2])).toEqual([
       'cells of the matrix have no `flags` (every cell needs distro, python, numpy, loader, flags)',
     ]);
-    const found = errors(yaml('fixture: ws', 'loaders:', '  host: {run: [./host, "{flags}"]}', ...AXES, '  loader: [c, host]', '  flags: [own]'));
+    const found = errors(yaml('project: ws', 'loaders:', '  host: {run: [./host, "{flags}"]}', ...AXES, '  loader: [c, host]', '  flags: [own]'));
     expect(found.map((e) => e[2])).toEqual([
       'loader `host` gets flags `own`, but it takes {flags} in its `run`',
       'loader `c` gets flags `own`, but it is a built-in loader that needs dlopen flags or `linked`',
@@ -166,19 +188,19 @@ describe('loaders', () => {
   });
 
   it('warns about a host program no cell uses', () => {
-    const { warnings } = parse(yaml('fixture: ws', 'loaders:', '  host: {run: [./host]}', ...AXES, '  loader: [c]', '  flags: [linked]'));
+    const { warnings } = parse(yaml('project: ws', 'loaders:', '  host: {run: [./host]}', ...AXES, '  loader: [c]', '  flags: [linked]'));
     expect(warnings.map((w) => [w.at.line, w.message])).toEqual([[3, 'loader `host` is defined but no cell uses it']]);
   });
 });
 
 describe('mitigation', () => {
-  it('accepts none, preload and promote (with the fixture feature that turns the fix on)', () => {
-    const { config } = parse(yaml('fixture: {path: ws, promote-feature: fix}', ...AXES, '  loader: [c]', '  flags: [linked]', '  mitigation: [none, preload, promote]'));
+  it('accepts none, preload and promote (with the project feature that turns the fix on)', () => {
+    const { config } = parse(yaml('project: {path: ws, promote-feature: fix}', ...AXES, '  loader: [c]', '  flags: [linked]', '  mitigation: [none, preload, promote]'));
     expect(matrixCombinations(config).map((c) => c.mitigation)).toEqual(['none', 'preload', 'promote']);
   });
 
-  it('rejects typos and a promote without the fixture feature, at the value', () => {
-    const found = errors(yaml('fixture: ws', ...AXES, '  loader: [c]', '  flags: [linked]', '  mitigation: [preloud, promote]'));
+  it('rejects typos and a promote without the project feature, at the value', () => {
+    const found = errors(yaml('project: ws', ...AXES, '  loader: [c]', '  flags: [linked]', '  mitigation: [preloud, promote]'));
     expect(found.map(([line, col, message]) => [line, col, message])).toEqual([
       [8, 16, 'invalid mitigation "preloud"'],
       [8, 25, "mitigation `promote` needs the cargo feature that turns on the library's own fix"],

@@ -15,13 +15,13 @@ describe('editDistance', () => {
 
 describe('closest', () => {
   it('finds the key a typo was meant to be', () => {
-    expect(closest('fixtrue', ['fixture', 'imports', 'matrix'])).toBe('fixture');
+    expect(closest('porject', ['project', 'imports', 'matrix'])).toBe('project');
     expect(closest('max_cells', ['timeout', 'max-cells'])).toBe('max-cells');
-    expect(closest('MATRIX', ['fixture', 'matrix'])).toBe('matrix');
+    expect(closest('MATRIX', ['project', 'matrix'])).toBe('matrix');
   });
 
   it('suggests nothing when nothing is close', () => {
-    expect(closest('banana', ['fixture', 'matrix'])).toBeUndefined();
+    expect(closest('banana', ['project', 'matrix'])).toBeUndefined();
     expect(closest('x', [])).toBeUndefined();
   });
 });

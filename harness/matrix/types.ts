@@ -12,6 +12,16 @@ export interface SourcePos {
 export const KNOWN_AXES = ['distro', 'python', 'numpy', 'loader', 'flags'] as const;
 export type KnownAxis = (typeof KNOWN_AXES)[number];
 
+/**
+ * The optional axis that says where each environment's CPython comes from: `distro` (the
+ * default: the distro's own packages), or built from its release source as `shared` (the
+ * official python:X.Y images), `static` (pyenv's default) or `standalone` (python-build-standalone
+ * as uv installs it). Part of the environment: each layout has its own images.
+ */
+export const PYTHON_BUILD_AXIS = 'python-build';
+export const PYTHON_BUILDS = ['distro', 'shared', 'static', 'standalone'] as const;
+export type PythonBuildName = (typeof PYTHON_BUILDS)[number];
+
 /** One combination of axis values (all values are strings: YAML numbers are stringified). */
 export type Combination = Record<string, string>;
 
@@ -42,6 +52,12 @@ export interface MatrixOptions {
    * 'default' to leave the libraries their own choice (one thread per core, in every cell).
    */
   cellThreads: number | 'default';
+  /** Memory of each environment's cell container, bytes (its cells share it; a hog is killed, the others go on). */
+  cellMemoryBytes: number;
+  /** Processes and threads at once in each environment's cell container (a fork bomb hits it, not the machine). */
+  cellPids: number;
+  /** Where CPython release tarballs come from (an upstream URL template with {version}) and pinned sha256 per release. */
+  pythonSources?: { url?: string; sha256: Record<string, string> };
 }
 
 /** How the built-in loaders call the library's entry point. */
@@ -50,9 +66,9 @@ export type EntryKind =
   | 'void' // void f(void)
   | 'int'; // int f(void): non-zero means failure
 
-/** The library under test (`fixture:`): a Cargo package or workspace and how to build it. */
-export interface FixtureConfig {
-  /** Absolute path of the project (`fixture.path` resolved against the matrix file's folder). */
+/** The library under test (`project:`): a Cargo package or workspace and how to build it. */
+export interface ProjectConfig {
+  /** Absolute path of the project (`project.path` resolved against the matrix file's folder). */
   dir: string;
   /** Shell command run in a copy of the project inside each toolchain image. */
   build: string;
@@ -60,6 +76,8 @@ export interface FixtureConfig {
   library?: string;
   /** Exported symbol the built-in loaders call. */
   entry: string;
+  /** Where `entry` is written (the fixture's own position when it is the default): errors about it point here. */
+  entryAt?: SourcePos;
   entryKind: EntryKind;
   /** Cargo feature that turns on the library's own fix, for `mitigation: promote`. */
   promoteFeature?: string;
@@ -85,14 +103,15 @@ export interface CustomLoader {
 export const MITIGATIONS = [
   'none', // the program as it is
   'preload', // LD_PRELOAD of the environment's libpython
-  'promote', // the library built with its own fix (fixture.promote-feature)
+  'promote', // the library built with its own fix (project.promote-feature)
+  'library-path', // LD_LIBRARY_PATH names libpython's folder (a standalone Python's, off the loader's path)
 ] as const;
 export type Mitigation = (typeof MITIGATIONS)[number];
 
 export interface MatrixConfig {
   /** Absolute path of the matrix file. */
   file: string;
-  fixture: FixtureConfig;
+  project: ProjectConfig;
   /** The user's host programs by name. */
   loaders: Record<string, CustomLoader>;
   /** Modules whose import is watched in every cell. */

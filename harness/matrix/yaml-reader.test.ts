@@ -50,10 +50,10 @@ describe('YamlReader', () => {
   });
 
   it('reports an empty value at the key it belongs to', () => {
-    const { reader, root } = read('\nfixture:\n');
-    const pair = reader.pairs(root, undefined, 'key').get('fixture')!;
-    expect(reader.scalarText(reader.value(pair), '`fixture`', reader.keyNode(pair))).toBeUndefined();
-    expect(reader.errors[0]).toMatchObject({ at: { line: 2, col: 1 }, message: '`fixture` is empty' });
+    const { reader, root } = read('\nproject:\n');
+    const pair = reader.pairs(root, undefined, 'key').get('project')!;
+    expect(reader.scalarText(reader.value(pair), '`project`', reader.keyNode(pair))).toBeUndefined();
+    expect(reader.errors[0]).toMatchObject({ at: { line: 2, col: 1 }, message: '`project` is empty' });
   });
 
   it('reads one value or a list of values', () => {

@@ -1,6 +1,7 @@
 // Reading a yaml node tree while recording positioned diagnostics: the plumbing under load.ts.
 // Every error carries the line and column of the node at fault, computed with yaml's LineCounter.
 import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
+import { controlCharacterIn } from './control-characters.ts';
 import { excerpt } from './excerpt.ts';
 import { didYouMean } from './suggest.ts';
 import type { MatrixDiagnostic, SourcePos } from './types.ts';
@@ -69,7 +70,12 @@ export class YamlReader {
   private keyName(pair: Pair): string | undefined {
     const key = pair.key;
     if (isScalar(key) && key.value !== null && typeof key.value !== 'object') {
-      return typeof key.value === 'string' ? key.value : (key.source ?? String(key.value));
+      const name = typeof key.value === 'string' ? key.value : (key.source ?? String(key.value));
+      const control = controlCharacterIn(name);
+      if (control === undefined) return name;
+      // Keys name axes and loaders, which end up in cell ids and terminal lines.
+      this.error(key as Node, `the key "${excerpt(name)}" holds ${control}`, 'write keys as plain names on one line, e.g. `python:`');
+      return undefined;
     }
     this.error(key as Node, 'keys must be plain names', 'write the key as a plain word, e.g. `python:`');
     return undefined;
@@ -77,15 +83,16 @@ export class YamlReader {
 
   /**
    * The pairs of a mapping by key name, in file order. With `valid`, other keys are errors with
-   * a "did you mean". A key repeated in the file was already reported by yaml: the first wins.
+   * a "did you mean". `accepted` are valid too but not offered (old names kept working).
+   * A key repeated in the file was already reported by yaml: the first wins.
    */
-  pairs(map: YAMLMap, valid: readonly string[] | undefined, what: string): Map<string, Pair> {
+  pairs(map: YAMLMap, valid: readonly string[] | undefined, what: string, accepted: readonly string[] = []): Map<string, Pair> {
     const result = new Map<string, Pair>();
     for (const item of map.items) {
       const pair = item as Pair;
       const name = this.keyName(pair);
       if (name === undefined || result.has(name)) continue;
-      if (valid && !valid.includes(name)) {
+      if (valid && !valid.includes(name) && !accepted.includes(name)) {
         const hint = `${didYouMean(name, valid)}valid keys: ${valid.join(', ')}`;
         this.error(pair.key as Node, `unknown ${what} \`${name}\``, hint);
         continue;

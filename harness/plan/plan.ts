@@ -1,7 +1,7 @@
 // matrix -> plan: the cells to run, grouped by the environment (distro, python, numpy) whose
 // image and container they share. Pure: nothing here touches Docker.
 import { parseFlags, type LoadMode } from '../matrix/flags.ts';
-import type { Combination, MatrixConfig, Mitigation } from '../matrix/types.ts';
+import { PYTHON_BUILD_AXIS, type Combination, type MatrixConfig, type Mitigation, type PythonBuildName } from '../matrix/types.ts';
 import type { CellAxes, Outcome } from '../results/run-results.ts';
 import { expectedOutcomes } from '../verdict/expectations.ts';
 import { cellId, environmentKey } from './cell-id.ts';
@@ -20,6 +20,8 @@ export interface PlannedEnvironment {
   key: string;
   distro: string;
   python: string;
+  /** Where its CPython comes from (the `python-build` axis; `distro` when the matrix has none). */
+  pythonBuild: PythonBuildName;
   numpy: string;
   cells: PlannedCell[];
 }
@@ -52,7 +54,8 @@ export function planFromCells(cells: PlannedCell[]): Plan {
     let environment = environments.get(cell.environment);
     if (!environment) {
       const { distro, python, numpy } = cell.axes;
-      environment = { key: cell.environment, distro, python, numpy, cells: [] };
+      const pythonBuild = (cell.axes[PYTHON_BUILD_AXIS] ?? 'distro') as PythonBuildName;
+      environment = { key: cell.environment, distro, python, pythonBuild, numpy, cells: [] };
       environments.set(cell.environment, environment);
     }
     environment.cells.push(cell);

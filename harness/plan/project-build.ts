@@ -22,17 +22,17 @@ export interface ProjectBuildPlan {
 }
 
 export function projectBuildPlan(config: MatrixConfig, full: Plan): ProjectBuildPlan {
-  const { fixture } = config;
+  const { project } = config;
   const promote = full.cells.some((cell) => cell.mitigation === 'promote');
   const linked = (['c', 'rust'] as const).filter((loader) => full.cells.some((cell) => cell.axes.loader === loader && cell.mode.kind === 'linked'));
   const used = new Set(full.cells.map((cell) => cell.axes.loader));
   return {
-    dir: fixture.dir,
-    build: fixture.build,
-    ...(fixture.library && { library: fixture.library }),
-    entry: fixture.entry,
-    entryKind: fixture.entryKind,
-    variants: [{ name: 'plain' }, ...(promote ? [{ name: 'promote' as const, features: fixture.promoteFeature }] : [])],
+    dir: project.dir,
+    build: project.build,
+    ...(project.library && { library: project.library }),
+    entry: project.entry,
+    entryKind: project.entryKind,
+    variants: [{ name: 'plain' }, ...(promote ? [{ name: 'promote' as const, features: project.promoteFeature }] : [])],
     linked: [...linked],
     loaders: Object.values(config.loaders)
       .filter((loader) => used.has(loader.name))

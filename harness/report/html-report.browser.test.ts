@@ -14,13 +14,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { diffResults, type ResultsDiff } from '../results/diff.ts';
 import { readResultsFile } from '../results/results-file.ts';
 import { findingsScope } from '../results/findings.ts';
 import type { CellResult, RunResults } from '../results/run-results.ts';
+import { generateResults } from '../test-support/generated-results.ts';
 import { makeCell, makeResults } from '../test-support/make-results.ts';
 import { groupByEnvironment } from './environments.ts';
+import { cellTitle, cellView } from './html-cell-view.ts';
+import { DETAIL_FIELDS } from './html-data.ts';
 import { renderHtml } from './html-writer.ts';
 import { extraAxisNames } from './wording.ts';
 import { rerunCommand, shellQuote } from './rerun.ts';
@@ -248,7 +251,6 @@ describe.each([
     expect(await page.locator(`td.cell[data-cell="${targetIndex}"]`).isVisible()).toBe(true);
     const other = results.cells.findIndex((cell) => cell.outcome !== outcome);
     expect(await page.locator(`td.cell[data-cell="${other}"]`).isVisible()).toBe(false);
-    expect(await page.locator('article.detail:visible').count()).toBe(matching.length);
     expect(await page.locator('#filters .count').textContent()).toBe(`${matching.length} of ${results.cells.length} cells shown`);
     // Environments with nothing left (skipped ones, here) drop out of the grid.
     const rows = groups.filter((group) => group.cells.some((cell) => cell.outcome === outcome)).length;
@@ -495,5 +497,170 @@ describe('HTML report in Chromium: a wide matrix (5 loaders x flags x mitigation
     expect(texts.some((t) => t.startsWith('mitigation promote turns every undefined-symbol cell into loaded'))).toBe(true);
     expect(await page.locator('#grid-table tbody tr.folded').count()).toBe(2);
     expect(pageErrors).toEqual([]);
+  });
+});
+
+/** The row of environment `key` in the drawn grid, and the indexes of the grid cells drawn. */
+const drawnCells = (page: Page) => page.locator('#grid-table td.cell').evaluateAll((tds) => tds.map((td) => Number((td as HTMLElement).dataset.cell)));
+
+describe('HTML report in Chromium: a generated run of 5,000 cells (the virtual grid)', () => {
+  // Two loaders' columns (39), so that the run has many environments: rows to scroll through.
+  const { results } = generateResults(5000, 3, { loaders: ['c', 'node'] });
+  const url = writeReport(renderHtml(results));
+  const environments = new Map(results.environments.map((env) => [env.key, env]));
+  const view = (i: number) => cellView(results.cells[i]!, environments.get(results.cells[i]!.environment)!, results.matrixFile);
+  const groups = groupByEnvironment(results);
+  const count = () => page.locator('#filters .count').textContent();
+  // The last cell the grid draws (in a row that is not folded) and the last environment's row.
+  const lastRow = groups.map((group, r) => (group.cells.every((cell) => cell.outcome === 'skipped' && cell.verdict === 'skip') ? -1 : r)).reduce((a, b) => Math.max(a, b));
+  const last = results.cells.lastIndexOf(groups[lastRow]!.cells.at(-1)!);
+  let page: Page;
+  let pageErrors: string[];
+  let requests: string[];
+  /** The page as a reader opens it: no filter, scrolled to the top. */
+  async function reopen(hash = '') {
+    await page.goto('about:blank');
+    await page.goto(url + hash);
+    await page.waitForFunction((text) => document.querySelector('#filters .count')?.textContent === text, `${results.cells.length} of ${results.cells.length} cells shown`);
+  }
+  beforeAll(async () => {
+    ({ page, pageErrors, requests } = await openPage(url));
+  });
+  beforeEach(() => reopen());
+
+  it('is a large run: many environments, outcomes of every kind', () => {
+    expect(results.cells).toHaveLength(5000);
+    expect(groups.length).toBeGreaterThan(100);
+    expect(new Set(results.cells.map((cell) => cell.outcome)).size).toBeGreaterThanOrEqual(6);
+  });
+
+  it('draws only the rows in view: the page holds far fewer grid cells than the run', async () => {
+    const drawn = await drawnCells(page);
+    expect(drawn.length).toBeGreaterThan(0);
+    expect(drawn.length).toBeLessThan(results.cells.length / 3);
+    const rows = await page.locator('#grid-table tbody tr:not(.spacer)').count();
+    expect(rows).toBeLessThan(groups.length / 3);
+    // The rows not drawn still take their room, so the scroll bar is the whole grid's.
+    expect(await page.locator('#grid-table tbody tr.spacer').count()).toBe(1);
+    const heights = await page.locator('.gridbox > .scroll').evaluate((el) => ({ scroll: el.scrollHeight }));
+    expect(heights.scroll).toBeGreaterThan((groups.length - 10) * 28); // every row, at least a folded one's height
+    // Assistive technology is told how many rows the grid has, not how many are drawn.
+    const headerRows = await page.locator('#grid-table thead tr').count();
+    expect(await page.locator('#grid-table').getAttribute('aria-rowcount')).toBe(String(headerRows + groups.length));
+    expect(await page.locator('#grid-table tbody tr:not(.spacer)').first().getAttribute('aria-rowindex')).toBe(String(headerRows + 1));
+    // What is drawn is the first environments' cells, each in its own row and column.
+    expect(await page.locator('#grid-table tbody tr').first().getAttribute('data-row')).toBe('r0');
+    expect(drawn).toContain(0);
+  });
+
+  it('reveals later rows when the grid scrolls, down to the last environment', async () => {
+    const scroller = page.locator('.gridbox > .scroll');
+    await scroller.evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
+    await expect.poll(async () => (await drawnCells(page)).includes(0)).toBe(false);
+    const middle = await drawnCells(page);
+    expect(Math.min(...middle)).toBeGreaterThan(0);
+    expect(Math.max(...middle)).toBeLessThan(last);
+    await scroller.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await expect.poll(async () => (await drawnCells(page)).includes(last)).toBe(true);
+    // The last row is in view, below the sticky header, and is the last environment's.
+    const row = page.locator('#grid-table tbody tr:not(.spacer)').last();
+    expect(await row.getAttribute('data-row')).toBe(`r${groups.length - 1}`);
+    expect(await row.getAttribute('aria-rowindex')).toBe(String((await page.locator('#grid-table thead tr').count()) + groups.length));
+    const frame = (await scroller.boundingBox())!;
+    const box = (await row.boundingBox())!;
+    expect(box.y + box.height).toBeLessThanOrEqual(frame.y + frame.height + 1);
+    expect(await page.locator(`td.cell[data-cell="${last}"]`).isVisible()).toBe(true);
+    await scroller.evaluate((el) => (el.scrollTop = 0));
+    await expect.poll(async () => (await drawnCells(page)).includes(0)).toBe(true);
+  });
+
+  it('filters all 5,000 cells, not just the drawn ones: counts, rows and the cells shown', async () => {
+    const outcome = 'undefined-symbol';
+    const matching = results.cells.flatMap((cell, i) => (cell.outcome === outcome ? [i] : []));
+    await page.selectOption('select[data-filter="outcome"]', outcome);
+    await expect.poll(count).toBe(`${matching.length} of ${results.cells.length} cells shown`);
+    expect(new URL(page.url()).hash).toBe(`#outcome=${outcome}`);
+    // Every drawn cell that is visible matches; rows without a match are gone.
+    const visible = await page.locator('#grid-table td.cell:visible').evaluateAll((tds) => tds.map((td) => Number((td as HTMLElement).dataset.cell)));
+    expect(visible.length).toBeGreaterThan(0);
+    for (const i of visible) expect(results.cells[i]!.outcome).toBe(outcome);
+    const withMatches = groups.filter((group) => group.cells.some((cell) => cell.outcome === outcome)).map((group) => group.environment.distro);
+    const firstRows = await page.locator('#grid-table tbody tr:not(.spacer) th.e1').allTextContents();
+    expect(firstRows).toEqual(withMatches.slice(0, firstRows.length));
+    // A narrower filter: one distro's failures.
+    const distro = results.cells.find((cell) => cell.verdict === 'fail')!.axes.distro;
+    const failed = results.cells.filter((cell) => cell.verdict === 'fail' && cell.axes.distro === distro);
+    await page.selectOption('select[data-filter="outcome"]', '');
+    await page.selectOption('select[data-filter="verdict"]', 'fail');
+    await page.selectOption('select[data-filter="distro"]', distro);
+    await expect.poll(count).toBe(`${failed.length} of ${results.cells.length} cells shown`);
+    await page.click('#filters .reset');
+    await expect.poll(count).toBe(`${results.cells.length} of ${results.cells.length} cells shown`);
+    expect(new URL(page.url()).hash).toBe('');
+    // A filter in a shared link applies on load.
+    await page.goto('about:blank');
+    await page.goto(`${url}#outcome=${outcome}`);
+    await expect.poll(count).toBe(`${matching.length} of ${results.cells.length} cells shown`);
+  });
+
+  it('searches every cell\'s detail text, inflating the details it needs', async () => {
+    // A crash's fault report names a thread address no other cell prints.
+    const crash = results.cells.findIndex((cell) => cell.outcome === 'crash');
+    const address = /Current thread (0x[0-9a-f]+)/.exec(results.cells[crash]!.output.stderr)![1]!;
+    await page.fill('input[data-filter="q"]', address);
+    await expect.poll(count).toBe(`1 of ${results.cells.length} cells shown`);
+    // A symbol: every cell whose detail shows it, however it shows it.
+    const symbol = 'PyExc_RecursionError';
+    const matching = results.cells.filter((_, i) => DETAIL_FIELDS.some((name) => view(i)[name]?.toLowerCase().includes(symbol.toLowerCase())));
+    expect(matching.length).toBeGreaterThan(10);
+    await page.fill('input[data-filter="q"]', symbol.toLowerCase());
+    await expect.poll(count).toBe(`${matching.length} of ${results.cells.length} cells shown`);
+  });
+
+  it('opens a cell of a late chunk with its own detail, decoded on demand', async () => {
+    const scroller = page.locator('.gridbox > .scroll');
+    await scroller.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    const i = last;
+    expect(i).toBeGreaterThanOrEqual(4000); // in the last chunk
+    await expect.poll(async () => (await drawnCells(page)).includes(i)).toBe(true);
+    await page.locator(`td.cell[data-cell="${i}"] a`).click();
+    const dialog = page.locator('dialog#cell-dialog');
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    const expected = view(i);
+    expect(await dialog.locator('code.rerun').textContent()).toBe(expected.rerun);
+    expect(await dialog.locator('dd.expect').textContent()).toBe(expected.expected);
+    expect(await dialog.locator('.where').textContent()).toBe(`${expected.environment} — ${expected.cell}`);
+    const outputs = await dialog.locator('details.out pre').allTextContents();
+    expect(outputs).toContain(expected.stdout);
+    if (expected.decoded) expect(outputs).toContain(expected.decoded);
+    // Hovering a grid cell gives it its tooltip from the same detail.
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    await page.locator(`td.cell[data-cell="${i}"] a`).hover();
+    await expect.poll(() => page.locator(`td.cell[data-cell="${i}"] a`).getAttribute('title')).toBe(cellTitle(expected));
+  });
+
+  it('opens a cell from the keyboard and from a #cell-N link, and closes with Escape', async () => {
+    const link = page.locator('#grid-table td.cell a').first();
+    const i = Number(await link.getAttribute('data-open'));
+    await link.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.locator('dialog#cell-dialog');
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    expect(await dialog.locator('dl.facts code').last().textContent()).toBe(view(i).id);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    const deep = results.cells.length - 1;
+    await page.goto('about:blank');
+    await page.goto(`${url}#cell-${deep}`);
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    expect(await dialog.locator('code.rerun').textContent()).toBe(view(deep).rerun);
+    await dialog.locator('button.close').click();
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+  });
+
+  it('ran without script errors and fetched nothing', () => {
+    expect(pageErrors).toEqual([]);
+    expect(requests.filter((request) => !request.startsWith('file:') && !request.startsWith('data:'))).toEqual([]);
   });
 });

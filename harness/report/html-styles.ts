@@ -8,11 +8,13 @@ export const OUTCOME_COLOURS: Record<Outcome, { background: string; ink: string 
   'undefined-symbol': { background: '#ffe1c2', ink: '#8a3405' },
   'import-error': { background: '#fdf1a8', ink: '#6b4b05' },
   'dlopen-error': { background: '#d6e4ff', ink: '#1e3a8a' },
+  'no-entry': { background: '#e0f2fe', ink: '#075985' },
   'no-import': { background: '#f3e8ff', ink: '#5b21b6' },
   crash: { background: '#fbcfe8', ink: '#831843' },
   timeout: { background: '#e2e3f3', ink: '#3730a3' },
   'build-error': { background: '#ead9c8', ink: '#5c3512' },
   'engine-error': { background: '#fecaca', ink: '#7f1d1d' },
+  'harness-error': { background: '#fde2e2', ink: '#991b1b' },
   skipped: { background: '#eef0f2', ink: '#5b6470' },
 };
 
@@ -101,7 +103,7 @@ table{border-collapse:collapse}
 .environments[open]>summary{border-bottom:1px solid var(--line);border-radius:10px 10px 0 0}
 .environments>.scroll{padding:4px 18px 10px}
 .gridbox{position:relative;timeline-scope:--gridx}
-.gridbox>.scroll{scroll-timeline:--gridx x;max-height:85vh;overflow:auto;overscroll-behavior-x:contain}
+.gridbox>.scroll{scroll-timeline:--gridx x;max-height:85vh;overflow:auto;overscroll-behavior-x:contain;overflow-anchor:none}
 .gridbox::after{content:"";position:absolute;top:0;right:0;bottom:0;width:30px;pointer-events:none;opacity:0;
 background:linear-gradient(to right,rgba(16,24,40,0),rgba(16,24,40,.16));animation:gridmore linear both;animation-timeline:--gridx}
 @keyframes gridmore{from{opacity:1}96%{opacity:1}to{opacity:0}}
@@ -151,6 +153,9 @@ background:#f3f4f6 repeating-linear-gradient(135deg,transparent 0 6px,rgba(0,0,0
 .grid.wide td.cell .oc{white-space:normal;font-size:11px;line-height:1.15}
 .grid.wide td.cell .why{max-width:76px;font-size:10px}
 .grid td.cell.filtered{visibility:hidden}
+.grid tr.spacer td{padding:0;border:0;background:none}
+.grid tr.placeholder td{padding:14px;color:var(--muted);text-align:left}
+.list tr.more td{color:var(--muted);font-style:italic}
 .grid .hidden{display:none}
 .findings{border-color:#c7d2fe;background:linear-gradient(180deg,#f5f7ff,#fff 70%)}
 .findings h2{color:#27307a}

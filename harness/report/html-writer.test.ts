@@ -1,22 +1,40 @@
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { diffResults } from '../results/diff.ts';
+import { generateResults } from '../test-support/generated-results.ts';
 import { makeCell, makeResults } from '../test-support/make-results.ts';
 import { readResultsFile } from '../results/results-file.ts';
 import type { CellResult } from '../results/run-results.ts';
-import { escapeHtml, jsonForScript, renderHtml } from './html-writer.ts';
+import { cellView } from './html-cell-view.ts';
+import { CHUNK_CELLS, DETAIL_FIELDS, type ChunkData, type DetailField, type IndexData, type PageData } from './html-data.ts';
+import { ENVIRONMENTS_OPEN_ON_ERROR_MAX, escapeHtml, jsonForScript, LISTED_MAX, renderHtml, STATIC_CELLS_MAX } from './html-writer.ts';
 import { rerunCommand } from './rerun.ts';
 
 const XSS_SCRIPT = '<script>window.__xss=1</script>';
 const XSS_ATTR = '"><img src=x onerror="window.__xss=2">';
 const XSS_SINGLE = `' onmouseover='window.__xss=3`;
 
-/** The JSON island, parsed as the page's script parses it. */
-function dataIsland(html: string): { axes: string[]; cells: { i: number; id: string; axes: Record<string, string>; outcome: string; verdict: string; change?: string }[] } {
+/** The page's data as its script reads it: the JSON island, each part inflated. */
+function pageData(html: string) {
   const match = /<script type="application\/json" id="dlmatrix-data">([^<]*)<\/script>/.exec(html);
   expect(match).not.toBeNull();
-  return JSON.parse(match![1]!);
+  const page = JSON.parse(match![1]!) as PageData;
+  const inflate = (base64: string) => JSON.parse(gunzipSync(Buffer.from(base64, 'base64')).toString('utf8'));
+  const index = inflate(page.index) as IndexData;
+  const chunk = (c: number) => inflate(page.chunks[c]!) as ChunkData;
+  /** Cell i's detail texts, looked up as the script does. */
+  const detail = (i: number) => {
+    const data = chunk(Math.floor(i / page.chunkCells));
+    const k = i % page.chunkCells;
+    return Object.fromEntries(index.fields.map((name, f) => [name, data.refs[f]![k]! >= 0 ? data.strings[f]![data.refs[f]![k]!] : undefined])) as Record<DetailField, string | undefined>;
+  };
+  return { page, index, chunk, detail };
 }
+
+/** The grid the script draws (header only in the file) and the static one in <noscript>. */
+const liveGrid = (html: string) => /<table class="grid[^"]*" id="grid-table">[\s\S]*?<\/table>/.exec(html)?.[0] ?? '';
+const staticGrid = (html: string) => /<noscript><div class="gridbox"><div class="scroll"><table class="grid[^"]*" id="grid-static">[\s\S]*?<\/table><\/div><\/div><\/noscript>/.exec(html)?.[0] ?? '';
 
 /** The text of the environments' <summary> overview. */
 function environmentsSummary(html: string): string {
@@ -56,12 +74,17 @@ describe('renderHtml', () => {
   });
 
   it('renders a grid with a row per environment and a column per loader x flags', () => {
-    const tbody = /<table class="grid"[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(html)![1]!;
+    const grid = staticGrid(html);
+    const tbody = /<tbody>([\s\S]*?)<\/tbody>/.exec(grid)![1]!;
     expect(tbody.match(/<tr /g)).toHaveLength(2);
-    expect(html.match(/<th class="h1[ "]/g)).toHaveLength(3); // c:GLOBAL, c:LOCAL, rust:GLOBAL
-    expect(html.match(/<th class="h0[ "]/g)).toHaveLength(2);
-    expect(html).toContain('<th class="h0" colspan="2" data-cols="c0 c1" scope="colgroup" title="loader=c"><span>c</span></th><th class="h0 gs" colspan="1" data-cols="c2" scope="col" title="loader=rust"><span>rust</span></th>');
-    expect(html.match(/<td class="cell /g)).toHaveLength(3);
+    // The script's grid has the same header; its rows are drawn in the browser.
+    for (const page of [grid, liveGrid(html)]) {
+      expect(page.match(/<th class="h1[ "]/g)).toHaveLength(3); // c:GLOBAL, c:LOCAL, rust:GLOBAL
+      expect(page.match(/<th class="h0[ "]/g)).toHaveLength(2);
+      expect(page).toContain('<th class="h0" colspan="2" data-cols="c0 c1" scope="colgroup" title="loader=c"><span>c</span></th><th class="h0 gs" colspan="1" data-cols="c2" scope="col" title="loader=rust"><span>rust</span></th>');
+    }
+    expect(grid.match(/<td class="cell /g)).toHaveLength(3);
+    expect(liveGrid(html)).not.toContain('<td class="cell');
     // trixie's only cell was skipped: its row folds into one line with the reason.
     expect(html).toMatch(
       /<tr class="folded" data-row="r1" data-cells="3" [^>]*><th class="distro e1" scope="row">trixie<\/th>.*<td class="fold" colspan="3"><span class="foldtext"><a href="#cell-3" data-open="3">skipped<\/a> · 1 cell · no wheel<\/span><\/td><\/tr>/,
@@ -78,9 +101,10 @@ describe('renderHtml', () => {
     );
     const page = renderHtml(wide);
     expect(page).toContain('columns: loader × flags × mitigation');
-    expect(page.match(/<th class="h0[ "]/g)).toHaveLength(4);
-    expect(page.match(/<th class="h1[ "]/g)).toHaveLength(12);
-    expect(page.match(/<th class="h2[ "]/g)).toHaveLength(24);
+    const header = liveGrid(page);
+    expect(header.match(/<th class="h0[ "]/g)).toHaveLength(4);
+    expect(header.match(/<th class="h1[ "]/g)).toHaveLength(12);
+    expect(header.match(/<th class="h2[ "]/g)).toHaveLength(24);
     expect(page).toContain('<th class="h1" colspan="2" data-cols="c0 c1" scope="colgroup" title="flags=RTLD_LOCAL|RTLD_NOW"><span>RTLD_LOCAL|<wbr>RTLD_NOW</span></th>');
     expect(page).toContain('<th class="h2" colspan="1" data-cols="c1" scope="col" title="mitigation=promote"><span>promote</span></th>');
     expect(page).toMatch(/<th class="envh e1" rowspan="3">Distro<\/th>/);
@@ -156,14 +180,34 @@ describe('renderHtml', () => {
     expect(page.match(/<script\b/g)).toHaveLength(2);
     const island = /<script type="application\/json" id="dlmatrix-data">([\s\S]*?)<\/script>/.exec(page)![1]!;
     expect(island).not.toContain('<');
-    expect(dataIsland(page).cells[0]!.axes[XSS_SCRIPT]).toBe('</script><script>window.__xss=4</script>');
+    // The script's data holds the same texts, sanitized, for it to write as text only.
+    const { index, detail } = pageData(page);
+    expect(index.values[index.axes.indexOf(XSS_SCRIPT)]).toEqual(['</script><script>window.__xss=4</script>']);
+    expect(detail(0).stdout).toBe(`${XSS_SCRIPT}\n${XSS_ATTR}\n`);
+    expect(detail(0).stderr).toBe(XSS_SINGLE);
+    expect(index.whys[index.why[0]!]).toBe(XSS_ATTR);
   });
 
-  it('embeds the data the filters need, and it round-trips', () => {
-    const data = dataIsland(html);
-    expect(data.axes).toEqual(['distro', 'python', 'numpy', 'loader', 'flags']);
-    expect(data.cells).toHaveLength(4);
-    expect(data.cells[1]).toEqual({ i: 1, id: failing.id, axes: failing.axes, outcome: 'undefined-symbol', verdict: 'fail' });
+  it('embeds the data the grid and filters need, and every detail, and they round-trip', () => {
+    const { page, index, detail } = pageData(html);
+    expect(index.cells).toBe(4);
+    expect(index.axes).toEqual(['distro', 'python', 'numpy', 'loader', 'flags']);
+    const axisOf = (i: number) => Object.fromEntries(index.axes.map((name, a) => [name, index.values[a]![index.axis[a]![i]!]]));
+    expect(axisOf(1)).toEqual(failing.axes);
+    expect(index.outcomes[index.outcome[1]!]).toEqual({ name: 'undefined-symbol', words: 'undefined symbol' });
+    expect(index.verdicts[index.verdict[1]!]!.name).toBe('fail');
+    expect(index.whys[index.why[1]!]).toBe('PyObject_SelfIter');
+    // Grid positions: bookworm's row holds c:GLOBAL, c:LOCAL, rust:GLOBAL; trixie's is folded.
+    expect([index.row, index.column.slice(0, 3)]).toEqual([[0, 0, 0, 1], [0, 1, 2]]);
+    expect(index.rows[1]).toMatchObject({ distro: 'trixie', folded: { first: 3, cells: 1, reasons: 'no wheel' } });
+    expect(index.rows[0]).toMatchObject({ distro: 'bookworm', python: ['system', '3.11.2'], numpy: ['2.2.6'] });
+    // Every detail is the cell's view, field by field.
+    expect(page.chunks).toHaveLength(1);
+    results.cells.forEach((cell, i) => {
+      const view = cellView(cell, results.environments.find((env) => env.key === cell.environment)!, results.matrixFile);
+      expect(detail(i)).toEqual(Object.fromEntries(DETAIL_FIELDS.map((name) => [name, view[name]])));
+    });
+    expect(detail(1).stdout).toBe(failing.output.stdout);
     expect(jsonForScript({ s: '</script>&\u2028' })).toBe('{"s":"\\u003c/script\\u003e\\u0026\\u2028"}');
   });
 
@@ -239,7 +283,8 @@ describe('renderHtml', () => {
   });
 
   it('keeps the environment columns of a wide grid in view (sticky)', () => {
-    expect(html).toContain('<div class="gridbox"><div class="scroll"><table class="grid" id="grid-table">');
+    expect(html).toContain('<div class="gridbox" id="gridbox" hidden><div class="scroll"><table class="grid" id="grid-table">');
+    expect(html).toContain('<noscript><div class="gridbox"><div class="scroll"><table class="grid" id="grid-static">');
     expect(html).toMatch(/<th class="distro e1" scope="row">bookworm<\/th><th class="e2">[^<]*<small>3\.11\.2<\/small><\/th><th class="e3">2\.2\.6<\/th>/);
     expect(html).toMatch(/\.grid \.e1,\.grid \.e2,\.grid \.e3\{position:sticky/);
   });
@@ -248,9 +293,9 @@ describe('renderHtml', () => {
     const real = readResultsFile(join(import.meta.dirname, 'fixtures', 'results.real.json'));
     const page = renderHtml(real);
     // Loader x flags x mitigation: 3 loader groups, 14 flags columns, 42 mitigation columns, every cell shown.
-    expect(page.match(/<th class="h0[ "]/g)).toHaveLength(3);
-    expect(page.match(/<th class="h1[ "]/g)).toHaveLength(14);
-    expect(page.match(/<th class="h2[ "]/g)).toHaveLength(42);
+    expect(liveGrid(page).match(/<th class="h0[ "]/g)).toHaveLength(3);
+    expect(liveGrid(page).match(/<th class="h1[ "]/g)).toHaveLength(14);
+    expect(liveGrid(page).match(/<th class="h2[ "]/g)).toHaveLength(42);
     expect(page.match(/<td class="cell /g)).toHaveLength(real.cells.length);
     expect(page).toContain('mitigation promote turns every undefined-symbol cell into loaded (66 of 66 cells)');
     const pinned = readResultsFile(join(import.meta.dirname, 'fixtures', 'results.real-pinned.json'));
@@ -268,5 +313,91 @@ describe('renderHtml', () => {
     const samplePage = renderHtml(sample);
     expect(samplePage.match(/<tr class="problem"/g)).toHaveLength(sample.summary.failed + sample.summary.flaky);
     expect(samplePage.indexOf('id="problems"')).toBeLessThan(samplePage.indexOf('id="environments"'));
+  });
+});
+
+describe('renderHtml at scale', () => {
+  // A realistic run well past the size up to which the page also renders static HTML.
+  const cells = 6 * CHUNK_CELLS + 17;
+  const { results } = generateResults(cells, 7);
+  const html = renderHtml(results);
+  const { page, index, chunk, detail } = pageData(html);
+
+  it('is a run of the size it claims, with failures, build errors and skipped cells', () => {
+    expect(cells).toBeGreaterThan(STATIC_CELLS_MAX);
+    expect(results.cells).toHaveLength(cells);
+    expect(results.summary.failed).toBeGreaterThan(LISTED_MAX);
+    expect(results.environments.filter((env) => env.buildError).length).toBeGreaterThan(0);
+    expect(results.environments.length).toBeGreaterThan(ENVIRONMENTS_OPEN_ON_ERROR_MAX);
+  });
+
+  it('leaves the grid and the details to the script, saying so to readers without JavaScript', () => {
+    expect(staticGrid(html)).toBe('');
+    expect(html).not.toContain('<article class="detail');
+    expect(html).not.toContain('<td class="cell');
+    expect(html).toContain(`<noscript><p class="empty">This report holds ${cells} cells: its grid and cell details need JavaScript.`);
+    expect(liveGrid(html)).toContain('<tr class="placeholder">');
+  });
+
+  it('stays within the budget of 20 MB for 100,000 cells: at most 200 bytes a cell', () => {
+    // The fixed part (styles, script, header) is small; what grows with the run must not.
+    expect(html.length).toBeLessThan(100_000 + 200 * cells);
+  });
+
+  it('holds every cell in the index and every detail in its chunk', () => {
+    expect(index.cells).toBe(cells);
+    expect(page.chunks).toHaveLength(Math.ceil(cells / CHUNK_CELLS));
+    for (const name of ['outcome', 'verdict', 'why', 'change', 'column', 'row'] as const) expect(index[name]).toHaveLength(cells);
+    for (const column of index.axis) expect(column).toHaveLength(cells);
+    const environments = new Map(results.environments.map((env) => [env.key, env]));
+    for (const i of [0, CHUNK_CELLS - 1, CHUNK_CELLS, 2 * CHUNK_CELLS + 5, cells - 1]) {
+      const cell = results.cells[i]!;
+      const view = cellView(cell, environments.get(cell.environment)!, results.matrixFile);
+      expect(detail(i)).toEqual(Object.fromEntries(DETAIL_FIELDS.map((name) => [name, view[name]])));
+      expect(index.outcomes[index.outcome[i]!]!.name).toBe(cell.outcome);
+      expect(index.rows[index.row[i]!]!.key).toBe(cell.environment);
+    }
+  });
+
+  it('stores each distinct text once per chunk', () => {
+    const stdout = DETAIL_FIELDS.indexOf('stdout');
+    const data = chunk(1);
+    const texts = new Set(results.cells.slice(CHUNK_CELLS, 2 * CHUNK_CELLS).map((cell) => cell.output.stdout));
+    expect(data.strings[stdout]).toHaveLength(texts.size);
+    expect(texts.size).toBeLessThan(CHUNK_CELLS / 10); // the same outputs repeat: that is what makes it small
+  });
+
+  it('lists the first failures, and says how many more there are and where', () => {
+    const problems = /<section class="panel problems"[\s\S]*?<\/section>/.exec(html)![0];
+    expect(problems.match(/<tr class="problem"/g)).toHaveLength(LISTED_MAX);
+    const more = results.summary.failed + results.summary.flaky - LISTED_MAX;
+    expect(problems).toContain(`<tr class="more"><td colspan="5">… and ${more} more: <a href="#verdict=fail">show the failed cells in the grid</a></td></tr>`);
+    expect(problems).toContain(`${results.summary.failed} cells failed`);
+  });
+
+  it('shows a build log in the list of failures by its first lines only', () => {
+    const broken = results.cells.find((cell) => cell.outcome === 'build-error')!;
+    const lines = broken.reason!.trimEnd().split('\n');
+    expect(lines.length).toBeGreaterThan(10);
+    const problems = /<section class="panel problems"[\s\S]*?<\/section>/.exec(html)![0];
+    expect(problems).toContain(`<td class="cause">${escapeHtml(lines.slice(0, 4).join('\n'))} …</td>`);
+    expect(problems).not.toContain(escapeHtml(lines.at(-1)!));
+  });
+
+  it('keeps a long table of environments folded even when builds broke; its summary says how many', () => {
+    expect(html).toMatch(/<details class="panel environments" id="environments"><summary>/);
+    const broken = results.environments.filter((env) => env.buildError).length;
+    expect(environmentsSummary(html)).toContain(`<span class="bad">${broken} build ${broken === 1 ? 'error' : 'errors'}</span>`);
+  });
+
+  it('lists the first changes since a baseline, and how many more', () => {
+    const baseline = structuredClone(results);
+    for (const cell of baseline.cells) if (cell.outcome === 'undefined-symbol') Object.assign(cell, { outcome: 'loaded', verdict: 'pass' });
+    const page = renderHtml(results, diffResults(baseline, results));
+    const changes = /<section class="panel" id="changes">[\s\S]*?<\/section>/.exec(page)![0];
+    const changed = results.cells.filter((cell) => cell.outcome === 'undefined-symbol').length;
+    expect(changed).toBeGreaterThan(LISTED_MAX);
+    expect(changes.match(/<tr data-cell=/g)).toHaveLength(LISTED_MAX);
+    expect(changes).toContain(`… and ${changed - LISTED_MAX} more`);
   });
 });

@@ -1,9 +1,13 @@
 // index.html: one self-contained page (inline CSS and JS, no fetches) that answers, top first,
 // "which cells broke and why" and "in which environments" (a folded table of resolved versions),
-// then shows the whole matrix as a heat map. Everything is rendered here, so the page works with
-// JavaScript off; the script (html-script.ts) only adds filters and a dialog. All captured text
-// is untrusted: it goes through sanitizeText and HTML escaping, and a Content-Security-Policy
-// with hashes of our own style and script backs that up.
+// then shows the whole matrix as a heat map. The top of the page (summary, findings, failures,
+// environments) is rendered here; the grid and the cell details are drawn by the page's script
+// (html-script.js) from compact data (html-data.ts): only the rows on screen, each detail
+// decoded when it is opened, so a run of 100,000 cells is a file of a few MB that opens at once.
+// Up to STATIC_CELLS_MAX cells, the grid and every detail are also rendered here inside
+// <noscript>, so a small report reads the same with JavaScript off. All captured text is
+// untrusted: it goes through sanitizeText and HTML escaping (or, in the script, is written only as
+// text), and a Content-Security-Policy with hashes of our own style and script backs that up.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { formatChangeCounts } from '../results/diff.ts';
@@ -12,14 +16,14 @@ import { findingsScope } from '../results/findings.ts';
 import { OUTCOMES } from '../results/run-results.ts';
 import type { CellResult, EnvironmentInfo, FindingStatement, Outcome, RunResults, Verdict } from '../results/run-results.ts';
 import { groupByEnvironment } from './environments.ts';
-import { buildOutcomeGrid, type GridColumn } from './outcome-grid.ts';
+import { cellTitle, cellView, lineCount, OUTPUT_LABELS, VERDICT_LABEL, type CellView } from './html-cell-view.ts';
+import { encodePageData } from './html-data.ts';
+import { buildOutcomeGrid, type GridColumn, type OutcomeGrid } from './outcome-grid.ts';
 // Imported only so that a compiled build (tsc, allowJs) emits the file next to this one; the
 // import runs nothing. The page embeds the file's text.
 import './html-script.js';
 import { HTML_STYLES } from './html-styles.ts';
 import { cellLabel, environmentLabel, expectedList, extraAxisNames, flakyNote, formatDuration, headline, OUTCOME_WORDS, outcomeWithCause } from './wording.ts';
-import { moduleReport } from './module-report.ts';
-import { rerunCommand, shellQuote } from './rerun.ts';
 import { sanitizeText } from './text.ts';
 
 const HTML_SCRIPT = readFileSync(new URL('./html-script.js', import.meta.url), 'utf8');
@@ -42,35 +46,19 @@ export function jsonForScript(value: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
-const VERDICT_LABEL: Record<Verdict, string> = { pass: 'pass', fail: '✗ fail', flaky: '~ flaky', skip: 'skipped' };
+/** Up to this many cells, the page also renders its grid and every cell detail as static HTML (in <noscript>). */
+export const STATIC_CELLS_MAX = 1000;
+/** The failures and changes listed at the top; the rest are one filter away in the grid. */
+export const LISTED_MAX = 100;
 
-function whyShort(cell: CellResult): string | undefined {
-  if (cell.symbol) return cell.symbol;
-  if (cell.signal) return cell.signal;
-  if (cell.outcome === 'loaded' || cell.outcome === 'skipped') return undefined;
-  return cell.reason?.split('\n').find((line) => line.trim() !== '');
-}
-
-function cellTitle(cell: CellResult, change?: CellChange): string {
-  return [
-    cell.id,
-    `expected ${expectedList(cell.expected)}, got ${outcomeWithCause(cell)} (${cell.verdict})`,
-    cell.reason,
-    change?.before ? `baseline: ${change.before.outcome} (${change.before.verdict}) -> ${change.kind}` : undefined,
-  ]
-    .filter(Boolean)
-    .join('\n');
-}
-
-function renderGridCell(cell: CellResult, index: number, row: number, column: GridColumn, change?: CellChange): string {
-  const why = whyShort(cell);
+function renderGridCell(cell: CellResult, view: CellView, index: number, row: number, column: GridColumn, change?: CellChange): string {
   const classes = `cell o-${cell.outcome} v-${cell.verdict}${change?.kind === 'regression' ? ' regressed' : ''}${column.startsGroup ? ' gs' : ''}`;
   return (
     `<td class="${classes}" data-cell="${index}" data-row="r${row}" data-col="${column.id}">` +
-    `<a href="#cell-${index}" data-open="${index}" title="${h(cellTitle(cell, change))}">` +
+    `<a href="#cell-${index}" data-open="${index}" title="${h(cellTitle(view))}">` +
     (change?.kind === 'regression' ? `<span class="reg" title="regression since baseline">▲</span>` : '') +
     `<span class="oc">${h(OUTCOME_WORDS[cell.outcome])}</span>` +
-    (why ? `<span class="why">${h(why)}</span>` : '') +
+    (view.why ? `<span class="why">${h(view.why)}</span>` : '') +
     `</a></td>`
   );
 }
@@ -83,15 +71,14 @@ function headerLabel(level: string, value: string): string {
   return level === 'flags' ? h(value).replace(/\|/g, '|<wbr>') : h(value);
 }
 
-function renderGrid(results: RunResults, changes: Map<string, CellChange>): string {
-  if (results.cells.length === 0) return `<p class="empty">No cells ran.</p>`;
-  const grid = buildOutcomeGrid(results);
+/** The grid's header rows: loader, flags, then extra axes, each value spanning its columns. */
+function renderGridHeader(grid: OutcomeGrid): string {
   const depth = grid.levels.length;
   const corner =
     `<th class="envh e1" rowspan="${depth}">Distro</th><th class="envh e2" rowspan="${depth}">Python</th>` +
     `<th class="envh e3" rowspan="${depth}">NumPy</th>`;
   const startsGroup = new Set(grid.columns.filter((column) => column.startsGroup).map((column) => column.id));
-  const header = grid.header
+  return grid.header
     .map((cells, level) => {
       const name = grid.levels[level]!;
       const ths = cells
@@ -104,6 +91,20 @@ function renderGrid(results: RunResults, changes: Map<string, CellChange>): stri
       return `<tr>${level === 0 ? corner : ''}${ths}</tr>`;
     })
     .join('');
+}
+
+/** The grid the script draws: its header, and rows added as they scroll into view. */
+function renderLiveGrid(grid: OutcomeGrid): string {
+  const wide = grid.columns.length > WIDE_GRID_COLUMNS ? ' wide' : '';
+  // Hidden until the script runs (without it, the <noscript> grid shows instead).
+  return (
+    `<div class="gridbox" id="gridbox" hidden><div class="scroll"><table class="grid${wide}" id="grid-table">` +
+    `<thead>${renderGridHeader(grid)}</thead><tbody><tr class="placeholder"><td colspan="${grid.columns.length + 3}">Loading the grid…</td></tr></tbody></table></div></div>`
+  );
+}
+
+/** The whole grid as static HTML, for readers without JavaScript. */
+function renderStaticGrid(results: RunResults, grid: OutcomeGrid, views: CellView[], changes: Map<string, CellChange>): string {
   const resolved = (requested: string, actual?: string) => (actual && actual !== requested ? `${h(requested)}<small>${h(actual)}</small>` : h(requested));
   const rows = grid.rows
     .map((row, r) => {
@@ -126,7 +127,7 @@ function renderGrid(results: RunResults, changes: Map<string, CellChange>): stri
           const index = row.cellAt.get(column.id);
           if (index === undefined) return `<td class="none${column.startsGroup ? ' gs' : ''}" data-col="${column.id}" title="not in the matrix">·</td>`;
           const cell = results.cells[index]!;
-          return renderGridCell(cell, index, r, column, changes.get(cell.id));
+          return renderGridCell(cell, views[index]!, index, r, column, changes.get(cell.id));
         })
         .join('');
       return `<tr data-row="r${r}" title="${h(env.key)}">${envCells}${cells}</tr>`;
@@ -136,8 +137,8 @@ function renderGrid(results: RunResults, changes: Map<string, CellChange>): stri
   // the header rows stay on top when a tall one scrolls down.
   const wide = grid.columns.length > WIDE_GRID_COLUMNS ? ' wide' : '';
   return (
-    `<div class="gridbox"><div class="scroll"><table class="grid${wide}" id="grid-table">` +
-    `<thead>${header}</thead><tbody>\n${rows}\n</tbody></table></div></div>`
+    `<div class="gridbox"><div class="scroll"><table class="grid${wide}" id="grid-static">` +
+    `<thead>${renderGridHeader(grid)}</thead><tbody>\n${rows}\n</tbody></table></div></div>`
   );
 }
 
@@ -151,7 +152,8 @@ const FINDING_SUBJECTS: Record<FindingStatement['subject'], string> = { outcome:
 function findingHtml(statement: FindingStatement, indexOf: Map<string, number>): string {
   const split = statement.text.indexOf(': ');
   const [claim, rest] = split === -1 ? ['', statement.text] : [statement.text.slice(0, split + 1), statement.text.slice(split + 1)];
-  const ids = [...new Set(statement.exceptions.map((e) => e.id))].filter((id) => indexOf.has(id)).sort((a, b) => b.length - a.length);
+  // The sentence names a few of the exceptions (results.json has them all): link those it names.
+  const ids = [...new Set(statement.exceptions.map((e) => e.id))].filter((id) => indexOf.has(id) && rest.includes(id)).sort((a, b) => b.length - a.length);
   let body = h(rest);
   if (ids.length > 0) {
     const escaped = ids.map((id) => h(id));
@@ -212,7 +214,18 @@ function renderFilters(results: RunResults, axes: string[]): string {
   );
 }
 
-function renderProblems(results: RunResults, changes: Map<string, CellChange>): string {
+/** A root cause in the list of failures: a build log's first lines; the detail has all of it. */
+function clip(text: string, lines = 4, chars = 400): string {
+  const head = text.split('\n').slice(0, lines).join('\n');
+  return head.length < text.length || head.length > chars ? `${head.slice(0, chars).trimEnd()} …` : text;
+}
+
+/** After the first LISTED_MAX rows of a list: how many more, and where to see them. */
+function moreRow(more: number, columns: number, where: string): string {
+  return more > 0 ? `<tr class="more"><td colspan="${columns}">… and ${more} more: ${where}</td></tr>` : '';
+}
+
+function renderProblems(results: RunResults, changes: Map<string, CellChange>, environmentOf: (cell: CellResult) => EnvironmentInfo): string {
   const rank = (cell: CellResult) => (changes.get(cell.id)?.kind === 'regression' ? 0 : cell.verdict === 'fail' ? 1 : 2);
   const problems = results.cells
     .map((cell, index) => ({ cell, index }))
@@ -225,6 +238,7 @@ function renderProblems(results: RunResults, changes: Map<string, CellChange>): 
     .filter(Boolean)
     .join(', ');
   const rows = problems
+    .slice(0, LISTED_MAX)
     .map(({ cell, index }) => {
       const change = changes.get(cell.id);
       const tags =
@@ -233,17 +247,17 @@ function renderProblems(results: RunResults, changes: Map<string, CellChange>): 
       return (
         `<tr class="problem" data-cell="${index}"><td class="nowrap">${tags}</td>` +
         `<td><a class="cellref" href="#cell-${index}" data-open="${index}">${h(cellLabel(cell.axes))}</a>` +
-        `<div class="env">${h(environmentLabel(envOf(results, cell)))}</div></td>` +
+        `<div class="env">${h(environmentLabel(environmentOf(cell)))}</div></td>` +
         `<td class="nowrap">${h(expectedList(cell.expected))}</td>` +
         `<td><span class="chip o-${cell.outcome}">${h(outcomeWithCause(cell))}</span></td>` +
-        `<td class="cause">${h(cell.verdict === 'flaky' ? flakyNote(cell) : (cell.reason ?? ''))}</td></tr>`
+        `<td class="cause">${h(clip(cell.verdict === 'flaky' ? flakyNote(cell) : (cell.reason ?? '')))}</td></tr>`
       );
     })
     .join('\n');
   return (
     `<section class="panel problems" id="problems"><h2>${h(title)}<span class="sub">cells that missed their expectation, regressions first</span></h2>` +
     `<div class="scroll"><table class="list"><thead><tr><th></th><th>Cell</th><th>Expected</th><th>Actual</th><th>Root cause</th></tr></thead>` +
-    `<tbody>\n${rows}\n</tbody></table></div></section>`
+    `<tbody>\n${rows}\n${moreRow(problems.length - LISTED_MAX, 5, '<a href="#verdict=fail">show the failed cells in the grid</a>')}</tbody></table></div></section>`
   );
 }
 
@@ -253,6 +267,7 @@ function renderChanges(results: RunResults, diff: ResultsDiff): string {
     s ? `<span class="chip o-${s.outcome}">${h(s.outcome)}</span> <span class="tag ${s.verdict}">${h(s.verdict)}</span>` : '—';
   const counts = formatChangeCounts(diff, ' · ');
   const rows = diff.changes
+    .slice(0, LISTED_MAX)
     .map((change) => {
       const index = indexOf.get(change.id);
       const name = h(change.id);
@@ -264,17 +279,24 @@ function renderChanges(results: RunResults, diff: ResultsDiff): string {
   const body =
     diff.changes.length === 0
       ? `<p class="empty">No cell changed (${diff.unchanged} unchanged).</p>`
-      : `<div class="scroll"><table class="list"><thead><tr><th>Change</th><th>Cell</th><th>Baseline</th><th>Now</th></tr></thead><tbody>\n${rows}\n</tbody></table></div>`;
+      : `<div class="scroll"><table class="list"><thead><tr><th>Change</th><th>Cell</th><th>Baseline</th><th>Now</th></tr></thead><tbody>\n${rows}\n` +
+        `${moreRow(diff.changes.length - LISTED_MAX, 4, 'all of them are in <code>dlmatrix diff</code>')}</tbody></table></div>`;
   return `<section class="panel" id="changes"><h2>Changes since baseline<span class="sub">${h(counts || 'none')}, ${diff.unchanged} unchanged</span></h2>${body}</section>`;
 }
 
-function envOf(results: RunResults, cell: CellResult): EnvironmentInfo {
-  const { distro, python, numpy } = cell.axes;
-  return results.environments.find((env) => env.key === cell.environment) ?? { key: cell.environment, distro, python, numpy, resolved: cell.resolved };
+/** Each cell's environment, looked up by key (a hand-merged file may lack one: built from the cell). */
+function environmentLookup(results: RunResults): (cell: CellResult) => EnvironmentInfo {
+  const byKey = new Map(results.environments.map((env) => [env.key, env]));
+  return (cell) => {
+    const { distro, python, numpy } = cell.axes;
+    return byKey.get(cell.environment) ?? { key: cell.environment, distro, python, numpy, resolved: cell.resolved };
+  };
 }
 
 /** Environments fold open by themselves when they need attention or are few enough to read at a glance. */
 export const ENVIRONMENTS_OPEN_MAX = 4;
+/** ...and when a build broke, unless the table is longer than this (its summary says how many broke). */
+export const ENVIRONMENTS_OPEN_ON_ERROR_MAX = 50;
 
 const byVersion = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
 
@@ -329,7 +351,8 @@ function renderEnvironments(results: RunResults): string {
     })
     .join('\n');
   // A <details>, so it folds with JavaScript off too: open when a build broke or there are few.
-  const open = groups.some(({ environment }) => environment.buildError) || groups.length <= ENVIRONMENTS_OPEN_MAX;
+  const broken = groups.some(({ environment }) => environment.buildError);
+  const open = groups.length <= ENVIRONMENTS_OPEN_MAX || (broken && groups.length <= ENVIRONMENTS_OPEN_ON_ERROR_MAX);
   return (
     `<details class="panel environments" id="environments"${open ? ' open' : ''}>` +
     `<summary><h2>Environments<span class="sub">${environmentsOverview(groups)}</span></h2></summary>` +
@@ -340,38 +363,37 @@ function renderEnvironments(results: RunResults): string {
 
 function outputBlock(label: string, text: string, open: boolean): string {
   if (!text) return `<p class="out-empty">${h(label)} · empty</p>`;
-  const lines = text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+  const lines = lineCount(text);
   return `<details class="out"${open ? ' open' : ''}><summary>${h(label)} · ${lines} ${lines === 1 ? 'line' : 'lines'}</summary><pre>${h(text)}</pre></details>`;
 }
 
-function renderDetail(results: RunResults, cell: CellResult, index: number, change?: CellChange): string {
-  const env = envOf(results, cell);
+/** A cell's detail as static HTML (the script builds the same from the page's data). */
+function renderDetail(cell: CellResult, view: CellView, index: number): string {
   const missed = cell.verdict === 'fail';
-  const rerun = rerunCommand(results.matrixFile, cell.id);
   const facts: [string, string, string?][] = [
-    ['Expected', h(expectedList(cell.expected)), 'expect'],
-    ['Actual', `<span class="chip o-${cell.outcome}">${h(outcomeWithCause(cell))}</span>`, missed ? 'actual bad' : 'actual'],
-    ['Root cause', cell.reason ? `<code>${h(cell.reason)}</code>` : '<span class="empty">none recorded</span>'],
+    ['Expected', h(view.expected), 'expect'],
+    ['Actual', `<span class="chip o-${cell.outcome}">${h(view.actual)}</span>`, missed ? 'actual bad' : 'actual'],
+    ['Root cause', view.reason ? `<code>${h(view.reason)}</code>` : '<span class="empty">none recorded</span>'],
   ];
-  if (change?.before) facts.push(['Baseline', `${h(change.before.outcome)} (${h(change.before.verdict)}) → <span class="tag ${change.kind}">${h(change.kind)}</span>`]);
-  facts.push(['Run', h(`${formatDuration(cell.durationMs)} · ${cell.attempts} ${cell.attempts === 1 ? 'attempt' : 'attempts'}` + (cell.exitCode === undefined ? '' : ` · exit code ${cell.exitCode ?? 'none (killed)'}`))]);
-  if (cell.command) facts.push(['Command', `<code>${h(cell.command.map(shellQuote).join(' '))}</code>`]);
-  facts.push(['Rerun', `<div class="cmd"><code class="rerun">${h(rerun)}</code><button type="button" hidden>Copy</button></div>`]);
-  const decoded = moduleReport(cell);
+  if (view.baseline && view.baselineKind) facts.push(['Baseline', `${h(view.baseline)} → <span class="tag ${view.baselineKind}">${h(view.baselineKind)}</span>`]);
+  facts.push(['Run', h(view.run)]);
+  if (view.command) facts.push(['Command', `<code>${h(view.command)}</code>`]);
+  facts.push(['Rerun', `<div class="cmd"><code class="rerun">${h(view.rerun)}</code></div>`]);
   return (
     `<article class="detail o-${cell.outcome} v-${cell.verdict}" id="cell-${index}" data-cell="${index}">` +
     `<h3><span class="tag ${cell.verdict}">${h(VERDICT_LABEL[cell.verdict])}</span>` +
-    `<span class="where">${h(environmentLabel(env))} — ${h(cellLabel(cell.axes))}</span></h3>` +
+    `<span class="where">${h(view.environment)} — ${h(view.cell)}</span></h3>` +
     `<dl class="facts">${facts.map(([dt, dd, cls]) => `<dt>${dt}</dt><dd${cls ? ` class="${cls}"` : ''}>${dd}</dd>`).join('')}` +
-    `<dt>Cell id</dt><dd><code>${h(cell.id)}</code></dd></dl>` +
-    (decoded ? outputBlock('loader report (decoded)', decoded, missed) : '') +
-    outputBlock('stdout', cell.output.stdout, missed && !decoded) +
-    outputBlock('stderr', cell.output.stderr, missed && cell.output.stderr !== '') +
+    `<dt>Cell id</dt><dd><code>${h(view.id)}</code></dd></dl>` +
+    (view.decoded ? outputBlock(OUTPUT_LABELS.decoded, view.decoded, missed) : '') +
+    outputBlock(OUTPUT_LABELS.stdout, view.stdout, missed && !view.decoded) +
+    outputBlock(OUTPUT_LABELS.stderr, view.stderr, missed && view.stderr !== '') +
     `</article>`
   );
 }
 
 function renderHeader(results: RunResults): string {
+  const { summary } = results;
   // The same headline as every report (wording.ts): never green when nothing ran.
   const { state, text } = headline(results);
   const status =
@@ -421,25 +443,33 @@ function renderCards(results: RunResults, diff?: ResultsDiff): string {
 
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
+/** The grid and the details: drawn by the script, and also static up to STATIC_CELLS_MAX cells. */
+function renderMatrix(results: RunResults, grid: OutcomeGrid, changes: Map<string, CellChange>, environmentOf: (cell: CellResult) => EnvironmentInfo) {
+  if (results.cells.length === 0) return { grid: `<p class="empty">No cells ran.</p>`, details: '' };
+  const live = renderLiveGrid(grid);
+  if (results.cells.length > STATIC_CELLS_MAX) {
+    const note = `<p class="empty">This report holds ${results.cells.length} cells: its grid and cell details need JavaScript. results.json and junit.xml hold every cell.</p>`;
+    return { grid: `${live}\n<noscript>${note}</noscript>`, details: '' };
+  }
+  const views = results.cells.map((cell) => cellView(cell, environmentOf(cell), results.matrixFile, changes.get(cell.id)));
+  const details = results.cells.map((cell, index) => renderDetail(cell, views[index]!, index)).join('\n');
+  return {
+    grid: `${live}\n<noscript>${renderStaticGrid(results, grid, views, changes)}</noscript>`,
+    details: `<noscript><section id="details"><h2>Cell details</h2>\n${details}\n</section></noscript>`,
+  };
+}
+
 export function renderHtml(results: RunResults, diff?: ResultsDiff): string {
   const changes = new Map(diff?.changes.map((change) => [change.id, change]));
   const axes = [...new Set(results.cells.flatMap((cell) => Object.keys(cell.axes)))];
-  // What the script needs to filter; everything else it reads from the rendered DOM.
-  const data = {
-    axes,
-    cells: results.cells.map((cell, i) => ({
-      i,
-      id: sanitizeText(cell.id),
-      axes: Object.fromEntries(Object.entries(cell.axes).map(([k, v]) => [k, sanitizeText(v)])),
-      outcome: cell.outcome,
-      verdict: cell.verdict,
-    })),
-  };
+  const environmentOf = environmentLookup(results);
+  const grid = buildOutcomeGrid(results);
+  const data = encodePageData(results, grid, changes, axes, environmentOf);
+  const matrix = renderMatrix(results, grid, changes, environmentOf);
   const csp = `default-src 'none'; img-src data:; style-src ${sha256(HTML_STYLES)}; script-src ${sha256(HTML_SCRIPT)}; base-uri 'none'; form-action 'none'`;
   const { total } = results.summary;
   const { state, text } = headline(results);
   const title = `${state === 'failed' ? `✗ ${text}` : state === 'passed' ? '✓ passed' : text} · ${results.matrixFile} · dlmatrix`;
-  const details = results.cells.map((cell, index) => renderDetail(results, cell, index, changes.get(cell.id))).join('\n');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -457,17 +487,15 @@ ${renderHeader(results)}
 ${results.interrupted ? `<div class="banner interrupted">⚠ This run was interrupted before every cell ran: ${total} cells have results, the matrix is incomplete.</div>` : ''}
 ${renderCards(results, diff)}
 ${renderFindings(results)}
-${renderProblems(results, changes) || (state === 'passed' ? `<div class="banner ok">✓ Every cell met its expectation.</div>` : '')}
+${renderProblems(results, changes, environmentOf) || (state === 'passed' ? `<div class="banner ok">✓ Every cell met its expectation.</div>` : '')}
 ${renderEnvironments(results)}
 <section class="panel" id="matrix"><h2>Matrix<span class="sub">rows: environments · columns: ${h(gridColumnsLabel(results))} · click a cell for its output</span></h2>
 ${renderFilters(results, axes)}
 ${renderLegend(diff !== undefined, results.cells)}
-${renderGrid(results, changes)}
+${matrix.grid}
 </section>
 ${diff ? renderChanges(results, diff) : ''}
-<section id="details"><h2>Cell details</h2>
-${details}
-</section>
+${matrix.details}
 <footer>dlmatrix ${h(results.tool.version)} · ${h(results.matrixFile)} · ${h(results.finishedAt)}</footer>
 </main>
 <dialog id="cell-dialog" aria-label="Cell detail"><div class="bar"><button type="button" class="close">Close ✕</button></div><div class="body"></div></dialog>

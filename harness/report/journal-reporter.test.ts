@@ -8,6 +8,7 @@ import { assembleResults, headerOf, type RunRecord } from '../results/assemble.t
 import { JournalError, readJournal, UNFINISHED_REASON } from '../results/journal.ts';
 import { stoppedBeforeRun } from '../results/not-run.ts';
 import { resultsJson } from '../results/results-file.ts';
+import { OUTCOMES } from '../results/run-results.ts';
 import { makeCell, makeResults } from '../test-support/make-results.ts';
 import { JournalReporter } from './journal-reporter.ts';
 
@@ -121,7 +122,7 @@ describe('a damaged journal', () => {
     const path = temp();
     writeFileSync(path, `${begin}\n${JSON.stringify({ type: 'cell', cell: { ...cells[0], outcome: 'exploded', output: null } })}\n`);
     expect(readJournal(path).problems).toEqual([
-      `${path}:2: cell.outcome must be one of loaded, undefined-symbol, import-error, dlopen-error, no-import, crash, timeout, build-error, engine-error, skipped; cell.output must be {stdout: string, stderr: string}; line left out`,
+      `${path}:2: cell.outcome must be one of ${OUTCOMES.join(', ')}; cell.output must be {stdout: string, stderr: string}; line left out`,
     ]);
     expect(readFileSync(path, 'utf8')).toContain('exploded'); // reading never rewrites the file
   });

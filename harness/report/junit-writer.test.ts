@@ -34,7 +34,7 @@ describe('renderJUnit', () => {
       symbol: 'PyObject_SelfIter',
       reason: 'ImportError: _multiarray_umath.so: undefined symbol: PyObject_SelfIter',
       verdict: 'fail',
-      command: ['/opt/dlmatrix/bin/loader-c', '/opt/dlmatrix/lib/libdlmatrix_fixture.so', 'RTLD_LOCAL|RTLD_NOW', 'numpy'],
+      command: ['/opt/dlm/bin/loader-c', '/opt/dlm/lib/libdlmatrix_fixture.so', 'RTLD_LOCAL|RTLD_NOW', 'numpy'],
       exitCode: 0,
       output: { stdout: 'probe said <no> & "failed" ]]> here\n', stderr: 'warning\n' },
     }),
@@ -86,7 +86,7 @@ describe('renderJUnit', () => {
     );
     const body = xpath(xml, `string(${failure})`);
     expect(body).toContain('expected:  loaded\nactual:    undefined-symbol PyObject_SelfIter\nreason:    ImportError');
-    expect(body).toContain(`command:   /opt/dlmatrix/bin/loader-c /opt/dlmatrix/lib/libdlmatrix_fixture.so 'RTLD_LOCAL|RTLD_NOW' numpy`);
+    expect(body).toContain(`command:   /opt/dlm/bin/loader-c /opt/dlm/lib/libdlmatrix_fixture.so 'RTLD_LOCAL|RTLD_NOW' numpy`);
     expect(body).toContain(`rerun:     npx dlmatrix run --config matrix.yaml --cell 'bookworm/py-system/np-2.2.6/c/RTLD_LOCAL|RTLD_NOW'`);
   });
 

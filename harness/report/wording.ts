@@ -14,11 +14,13 @@ export const OUTCOME_WORDS: Record<Outcome, string> = {
   'undefined-symbol': 'undefined symbol',
   'import-error': 'import error',
   'dlopen-error': 'dlopen error',
+  'no-entry': 'no entry',
   'no-import': 'no import',
   crash: 'crash',
   timeout: 'timeout',
   'build-error': 'build error',
   'engine-error': 'engine error',
+  'harness-error': 'harness error',
   skipped: 'skipped',
 };
 

@@ -4,17 +4,19 @@
 
 export const RESULTS_SCHEMA_VERSION = 1;
 
-/** What happened when a loader opened the fixture and imported the modules. */
+/** What happened when a loader opened the library under test and imported the modules. */
 export const OUTCOMES = [
   'loaded', // every import succeeded
   'undefined-symbol', // root cause is an unresolved symbol (see `symbol`)
   'import-error', // an import failed for another reason
   'dlopen-error', // the loader could not open the library at all
+  'no-entry', // the library opened but has no entry point of the name the matrix gives
   'no-import', // the program ended well but never imported the watched modules
   'crash', // the loader died from a signal, or failed (exit code, entry's return) (see `signal`, `reason`)
   'timeout', // the loader did not finish within the cell timeout and was killed
   'build-error', // the environment's image could not be built (see `reason`)
   'engine-error', // the container or the engine failed while the cell ran: no result (see `reason`)
+  'harness-error', // dlmatrix itself failed for this cell (a bug; `reason` holds its traceback): no result
   'skipped', // the cell cannot exist (see `reason`): not a failure
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -47,7 +49,7 @@ export interface CellResult {
   outcome: Outcome;
   /** For `undefined-symbol`: the symbol at the root of the error chain. */
   symbol?: string;
-  /** For `crash`: the signal name, e.g. "SIGSEGV". */
+  /** The signal that ended the process, e.g. "SIGSEGV": for `crash`, and after any other outcome ("then crashed"). */
   signal?: string;
   /** Each watched module the run tried to import: ok with its version, or its root error. */
   modules?: ModuleResult[];
@@ -75,7 +77,7 @@ export interface ModuleResult {
   /** The root error of a failed import, e.g. the dynamic loader's `undefined symbol: X`. */
   error?: string;
   symbol?: string;
-  /** The failed import's Python traceback as Python printed it, when the run recorded one. */
+  /** For a failed import: the traceback as Python printed it (reports show it). */
   traceback?: string;
 }
 
@@ -91,6 +93,8 @@ export interface EnvironmentInfo {
   key: string;
   distro: string;
   python: string;
+  /** The `python-build` axis value when it is not `distro`: shared, static, standalone. */
+  pythonBuild?: string;
   numpy: string;
   resolved: { python?: string; numpy?: string; node?: string; rustc?: string; os?: string };
   image?: string;

@@ -6,6 +6,12 @@ describe('judge', () => {
     expect(judge('undefined-symbol', ['undefined-symbol'])).toBe('pass');
     expect(judge('loaded', ['undefined-symbol'])).toBe('fail');
   });
+  it('passes a cell that crashed after its outcome only when the expectation names crash too', () => {
+    expect(judge('undefined-symbol', ['undefined-symbol'], 'SIGSEGV')).toBe('fail');
+    expect(judge('undefined-symbol', ['undefined-symbol', 'crash'], 'SIGSEGV')).toBe('pass');
+    expect(judge('crash', ['crash'], 'SIGSEGV')).toBe('pass');
+    expect(judge('timeout', ['timeout'], 'SIGKILL')).toBe('pass');
+  });
   it('skips a skipped cell unless skipping was expected', () => {
     expect(judge('skipped', ['loaded'])).toBe('skip');
     expect(judge('skipped', ['skipped'])).toBe('pass');
@@ -19,7 +25,7 @@ describe('cellStatus', () => {
     expect(cellStatus({ outcome: 'build-error', verdict: 'fail' })).toBe('failed');
     expect(cellStatus({ outcome: 'loaded', verdict: 'flaky' })).toBe('flaky');
     expect(cellStatus({ outcome: 'skipped', verdict: 'skip' })).toBe('skipped');
-    for (const outcome of ['skipped', 'build-error', 'engine-error'] as const) expect(cellStatus({ outcome, verdict: 'pass' })).toBe('expected-not-run');
+    for (const outcome of ['skipped', 'build-error', 'engine-error', 'harness-error'] as const) expect(cellStatus({ outcome, verdict: 'pass' })).toBe('expected-not-run');
     expect(cellStatus({ outcome: 'skipped', verdict: 'fail' })).toBe('not-run');
   });
 });

@@ -4,15 +4,19 @@
 // cells with this same function.
 import type { CellResult, Outcome, Verdict } from './run-results.ts';
 
-/** The outcome against the matrix's expectation. */
-export function judge(outcome: Outcome, expected: readonly Outcome[]): Verdict {
-  if (expected.includes(outcome)) return 'pass';
+/**
+ * The outcome against the matrix's expectation. `signal`: what ended the process, when a signal
+ * did. A process that crashed after its outcome (an import failed, then SIGSEGV) passes only an
+ * expectation that also names `crash`: a crash is never hidden behind the outcome before it.
+ */
+export function judge(outcome: Outcome, expected: readonly Outcome[], signal?: string): Verdict {
+  if (expected.includes(outcome) && (!signal || outcome === 'crash' || outcome === 'timeout' || expected.includes('crash'))) return 'pass';
   // A cell that cannot exist is neither a pass nor a failure, unless it was expected to run.
   return outcome === 'skipped' ? 'skip' : 'fail';
 }
 
 /** Outcomes of a cell whose loader never gave a result: it says nothing about the library. */
-export const NOT_RUN_OUTCOMES: readonly Outcome[] = ['skipped', 'build-error', 'engine-error'];
+export const NOT_RUN_OUTCOMES: readonly Outcome[] = ['skipped', 'build-error', 'engine-error', 'harness-error'];
 
 export const didRun = (cell: Pick<CellResult, 'outcome'>): boolean => !NOT_RUN_OUTCOMES.includes(cell.outcome);
 

@@ -1,20 +1,46 @@
-// The text a build error shows: first the line that says what went wrong (rustc's or PyO3's
-// `error: ...`, apt's `E: ...`, pip's `ERROR: ...`), then which image and step failed, then the
-// last lines of that step's output (the whole log is in reports/logs/).
+// The text a build error shows: first what went wrong and where (rustc's or PyO3's `error: ...`
+// with its `--> src/lib.rs:13:5` and the code line; cargo's generic "failed to parse manifest"
+// followed by its real cause; apt's `E: ...`; pip's `ERROR: ...`), then which image and step
+// failed, then the last lines of that step's output (the whole log is in reports/logs/).
 import { BuildFailedError } from '../docker/container-client.ts';
 
 const MAX_CHARS = 4000;
-const TELLING_LINE = /^\s*(?:#\d+\s+)?(error(\[E\d+\])?:|E: |ERROR: |DLMATRIX-BUILD-ERROR: )/;
+/** BuildKit's prefix on a step's output lines: `#12 3.456 `. */
+const BUILDKIT_PREFIX = /^#\d+\s+(?:\d+\.\d+\s+)?/;
+const TELLING_LINE = /^\s*(error(\[E\d+\])?:|E: |ERROR: |DLMATRIX-BUILD-ERROR: )/;
 /** cargo's summaries of an error printed above them: the specific line says more. */
 const GENERIC = /failed to run custom build command|could not compile|aborting due to|DLMATRIX-BUILD-ERROR/;
+/** cargo's errors whose real cause follows under "Caused by:". */
+const CAUSED_BY = /failed to (parse|load|read) manifest|failed to get `|failed to select a version|failed to load source/;
 
 export function buildErrorText(err: unknown): string {
   const message = (err as Error)?.message ?? String(err);
   if (!(err instanceof BuildFailedError) || !err.logTail) return clip(message);
-  const lines = err.logTail.split('\n');
-  const telling = lines.find((line) => TELLING_LINE.test(line) && !GENERIC.test(line)) ?? lines.find((line) => TELLING_LINE.test(line));
-  const headline = telling ? `${telling.trim().replace(/^DLMATRIX-BUILD-ERROR: /, '')}\n` : '';
-  return clip(`${headline}${message}\n--- last lines of the failed step ---\n${err.logTail}`);
+  const headline = decisiveLines(err.logTail);
+  return clip(`${headline ? `${headline}\n` : ''}${message}\n--- last lines of the failed step ---\n${err.logTail}`);
+}
+
+/** The error that decides the failure, with where it is: the lines a reader needs first. */
+export function decisiveLines(logTail: string): string | undefined {
+  const lines = logTail.split('\n').map((line) => line.replace(BUILDKIT_PREFIX, '').trimEnd());
+  const telling = (line: string) => TELLING_LINE.test(line);
+  let index = lines.findIndex((line) => telling(line) && !GENERIC.test(line));
+  if (index < 0) index = lines.findIndex(telling);
+  if (index < 0) return undefined;
+  const first = lines[index]!.trim().replace(/^DLMATRIX-BUILD-ERROR: /, '');
+  const following = lines.slice(index + 1, index + 12);
+  // rustc: `  --> src/lib.rs:13:5`, then ` |`, `13 |     1`, `   |     ^ expected ...`.
+  const location = following.findIndex((line) => /^\s*-->\s/.test(line));
+  if (location >= 0 && location < 3) {
+    const code = following.slice(location + 1).filter((line) => /^\s*\d+\s+\|/.test(line) || /^\s*\|\s*\^/.test(line)).slice(0, 2);
+    return [first, following[location]!.trim(), ...code.map((line) => line.replace(/^\s*(\d+\s+\|)/, '$1'))].join('\n');
+  }
+  if (CAUSED_BY.test(first)) {
+    const cause = following.findIndex((line) => /^\s*Caused by:/.test(line));
+    const reason = cause >= 0 ? following.slice(cause + 1).find((line) => line.trim() !== '') : undefined;
+    if (reason) return `${first}\ncaused by: ${reason.trim()}`;
+  }
+  return first;
 }
 
 function clip(text: string): string {

@@ -8,7 +8,8 @@ import { classify, type LoaderRun } from '../verdict/classify.ts';
 import type { PlannedCell } from '../plan/plan.ts';
 import type { EnvironmentSession } from './environment-session.ts';
 import { invocation, type InvocationContext } from './invocation.ts';
-import type { RunnerError, RunnerResult } from './runner-protocol.ts';
+import type { RunnerError, RunnerResult } from '../image/runner-protocol.ts';
+import { parseTraceEvents } from '../image/trace-events.ts';
 
 export interface CellSettings {
   timeoutSeconds: number;
@@ -21,9 +22,9 @@ export interface CellSettings {
 
 /** Rejects only when the session itself fails (ChannelClosedError): that is not the cell's outcome. */
 export async function runCell(cell: PlannedCell, session: EnvironmentSession, settings: CellSettings): Promise<CellResult> {
-  const facts = session.facts;
-  const resolved = { python: facts.python, numpy: facts.numpy };
-  const call = invocation(cell, facts, settings.context);
+  const { manifest } = session;
+  const resolved = { python: manifest.python.version, numpy: manifest.numpy.version };
+  const call = invocation(cell, manifest, settings.context);
   if ('skip' in call) return couldNotRun(cell, 'skipped', call.skip, resolved);
   const started = Date.now();
   const previousAttempts: AttemptSummary[] = [];
@@ -34,9 +35,13 @@ export async function runCell(cell: PlannedCell, session: EnvironmentSession, se
       timeout: settings.timeoutSeconds,
       watch: settings.context.imports,
     });
+    if (reply.type === 'error' && reply.kind === 'runner') {
+      // dlmatrix's own failure, not the program's: never a verdict on the library.
+      return { ...couldNotRun(cell, 'harness-error', reply.message, resolved), command: call.command };
+    }
     const run = loaderRun(reply);
     const found = classify(run, settings.context.imports);
-    let verdict = judge(found.outcome, cell.expected);
+    let verdict = judge(found.outcome, cell.expected, found.signal);
     if (verdict === 'fail' && attempt <= settings.retries && !settings.stopping()) {
       const { outcome, symbol, signal, reason } = found;
       previousAttempts.push({ outcome, symbol, signal, reason, exitCode: run.exitCode });
@@ -47,13 +52,20 @@ export async function runCell(cell: PlannedCell, session: EnvironmentSession, se
       id: cell.id,
       axes: cell.axes,
       environment: cell.environment,
-      resolved: { python: found.resolved.python ?? facts.python, numpy: found.resolved.numpy ?? facts.numpy },
+      resolved: { python: found.resolved.python ?? resolved.python, numpy: found.resolved.numpy ?? resolved.numpy },
       outcome: found.outcome,
       ...(found.symbol && { symbol: found.symbol }),
       ...(found.signal && { signal: found.signal }),
       ...(found.reason && { reason: found.reason }),
       ...(found.modules.length > 0 && {
-        modules: found.modules.map(({ name, ok, version, error, symbol, traceback }) => ({ name, ok, ...(version && { version }), ...(error && { error }), ...(symbol && { symbol }), ...(traceback && { traceback }) })),
+        modules: found.modules.map(({ name, ok, version, error, symbol, traceback }) => ({
+          name,
+          ok,
+          ...(version && { version }),
+          ...(error && { error }),
+          ...(symbol && { symbol }),
+          ...(traceback && { traceback }),
+        })),
       }),
       expected: cell.expected,
       verdict,
@@ -76,6 +88,8 @@ function loaderRun(reply: RunnerResult | RunnerError): LoaderRun {
     exitCode: reply.exitCode,
     ...(reply.signal && { signal: reply.signal }),
     timedOut: reply.timedOut,
-    trace: reply.trace ?? [],
+    ...(reply.outOfMemory && { outOfMemory: true }),
+    // Each event checked against the contract; one of the wrong shape is kept as `garbled`.
+    trace: parseTraceEvents(reply.trace),
   };
 }

@@ -1,17 +1,19 @@
 // What the runner starts for one cell: a built-in loader (C dlopen, Rust libloading, Node koffi,
 // or an executable linked against the library) or the user's own host program, with the library
-// variant and environment its mitigation asks for. Paths are those the image's build left.
-import type { CustomLoader, EntryKind, Mitigation } from '../matrix/types.ts';
+// variant and environment its mitigation asks for, all read from the image's manifest. A cell
+// whose loader the environment cannot run is skipped here, with the reason (the one place a
+// single cell of a ready environment is skipped).
+import type { EnvironmentManifest } from '../image/manifest.ts';
+import type { RunnerRequest } from '../image/runner-protocol.ts';
+import { formatFlags } from '../matrix/flags.ts';
+import type { CustomLoader, EntryKind, Mitigation, SourcePos } from '../matrix/types.ts';
 import type { PlannedCell } from '../plan/plan.ts';
-import type { EnvironmentFacts } from './environment-facts.ts';
-import type { RunnerRequest } from './runner-protocol.ts';
-
-const BIN = '/opt/dlmatrix/bin';
-const NODE_LOADER = '/opt/dlmatrix/loaders/node/loader.mjs';
 
 /** What every cell of a run shares: how the library is entered and the user's host programs. */
 export interface InvocationContext {
   entry: string;
+  /** Where the matrix file names the entry (for an error when the library does not export it). */
+  entryAt?: SourcePos;
   entryKind: EntryKind;
   loaders: Readonly<Record<string, CustomLoader>>;
   imports: string[];
@@ -40,19 +42,19 @@ export function variantOf(mitigation: Mitigation): 'plain' | 'promote' {
   return mitigation === 'promote' ? 'promote' : 'plain';
 }
 
-export function invocation(cell: PlannedCell, facts: EnvironmentFacts, context: InvocationContext): Invocation {
-  const variant = variantOf(cell.mitigation);
-  const library = facts.libraries[variant];
-  const cwd = facts.projects[variant];
-  if (!library || !cwd) throw new Error(`the image has no ${variant} build of the library (facts library_${variant}, project_${variant})`);
+export function invocation(cell: PlannedCell, manifest: EnvironmentManifest, context: InvocationContext): Invocation {
+  const variant = manifest.variants[variantOf(cell.mitigation)];
+  if (!variant) throw new Error(`the image has no ${variantOf(cell.mitigation)} build of the library (manifest: variants.${variantOf(cell.mitigation)})`);
+  const { library, project: cwd } = variant;
   const env: Record<string, string> = {};
-  if (cell.mitigation === 'preload') {
-    if (!facts.libpython) throw new Error('the image does not say where its libpython is (fact libpython)');
-    env.LD_PRELOAD = facts.libpython;
+  const { libpython } = manifest.python;
+  if (cell.mitigation === 'preload' || cell.mitigation === 'library-path') {
+    if (libpython.kind !== 'shared') return { skip: `mitigation ${cell.mitigation} needs a shared libpython, and this ${manifest.python.build} Python has only ${libpython.path}` };
+    if (cell.mitigation === 'preload') env.LD_PRELOAD = libpython.path;
+    else env.LD_LIBRARY_PATH = libpython.path.replace(/\/[^/]*$/, '');
   }
-  const flags = cell.mode.kind === 'dlopen' ? cell.mode.flags.join('|') : cell.mode.kind;
+  const flags = cell.mode.kind === 'dlopen' ? formatFlags(cell.mode.flags) : cell.mode.kind;
   const modules = context.imports.join(',');
-  const variantBin = `/opt/dlmatrix/variants/${variant}/bin`;
   const finish = (argv: string[], extraEnv: Record<string, string> = {}): Invocation => {
     const allEnv = { ...threadLimitEnv(context.cellThreads), ...extraEnv, ...env };
     const command = ['env', '-C', cwd, ...Object.entries(allEnv).map(([k, v]) => `${k}=${v}`), ...argv];
@@ -62,24 +64,33 @@ export function invocation(cell: PlannedCell, facts: EnvironmentFacts, context: 
   const custom = context.loaders[cell.axes.loader];
   if (custom) {
     const values: Record<string, string> = { library, flags, entry: context.entry };
-    const argv = custom.run.map((arg) => arg.replace(/\{(library|flags|entry)\}/g, (_, name: string) => values[name]));
+    const argv = custom.run.map((arg) => arg.replace(/\{(library|flags|entry)\}/g, (_, name: string) => values[name]!));
     return finish(argv, custom.env);
   }
   const entryArgs = [context.entry, context.entryKind];
-  switch (cell.axes.loader) {
+  const loader = cell.axes.loader;
+  switch (loader) {
     case 'c':
-    case 'rust':
-      if (cell.mode.kind === 'linked') return finish([`${variantBin}/loader-${cell.axes.loader}-linked`, modules]);
+    case 'rust': {
+      if (cell.mode.kind === 'linked') {
+        const linked = variant.linked[loader];
+        if (!linked) throw new Error(`the image has no ${loader} loader linked against the library (manifest: variants.${variantOf(cell.mitigation)}.linked.${loader})`);
+        return finish([linked, modules]);
+      }
       if (cell.mode.kind === 'own') return { skip: 'the built-in loaders need dlopen flags or `linked`' };
-      return finish([`${BIN}/loader-${cell.axes.loader}`, library, flags, ...entryArgs, modules]);
+      const program = manifest.loaders[loader];
+      if (!program) throw new Error(`the image has no ${loader} loader (manifest: loaders.${loader})`);
+      return finish([program, library, flags, ...entryArgs, modules]);
+    }
     case 'node': {
-      const major = Number(/^v(\d+)/.exec(facts.node ?? '')?.[1]);
-      if (!major) return { skip: 'Node.js is not installed in this environment' };
-      if (major < context.koffiMinimumNode) return { skip: `Node.js ${facts.node} is too old for koffi (needs >= ${context.koffiMinimumNode})` };
+      const major = Number(/^v(\d+)/.exec(manifest.node ?? '')?.[1]);
+      const program = manifest.loaders.node;
+      if (!major || !program) return { skip: 'Node.js is not installed in this environment' };
+      if (major < context.koffiMinimumNode) return { skip: `Node.js ${manifest.node} is too old for koffi (needs >= ${context.koffiMinimumNode})` };
       if (cell.mode.kind !== 'dlopen') return { skip: 'Node.js cannot link a library at build time: koffi always loads it at run time' };
-      return finish(['node', NODE_LOADER, library, flags, ...entryArgs, modules]);
+      return finish(['node', program, library, flags, ...entryArgs, modules]);
     }
     default:
-      return { skip: `unknown loader "${cell.axes.loader}"` };
+      return { skip: `unknown loader "${loader}"` };
   }
 }

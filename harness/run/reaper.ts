@@ -1,8 +1,9 @@
 // Containers that outlived their run. A run's containers go when it dies (their runner's stdin
-// closes), but some cannot: one created and never started (the harness died in between), or one
-// from an older dlmatrix that idled in `sleep`. At start, a run removes those of dead runs on
-// this engine: the owner label says which harness (host:pid) made them, and a live one's, a
-// concurrent run's, are left alone.
+// closes), but some cannot: one created and never started (the harness died in between). At
+// start, a run removes those of dead runs on this engine: only containers dlmatrix created itself
+// (the `container` label, which no image carries: a container someone else starts from a
+// dlmatrix image inherits `managed`, not that), whose owner label (host:pid) names a harness that
+// is gone. A live one's, a concurrent run's, another host's, are left alone.
 import type { Containers } from '../docker/container-client.ts';
 import { LABELS } from '../docker/labels.ts';
 
@@ -17,7 +18,7 @@ export const ownerLabel = (owner: Owner) => `${owner.host}:${owner.pid}`;
 export async function reapDeadRuns(client: Containers, self: Owner, alive: (pid: number) => boolean = processAlive): Promise<string[]> {
   const removed: string[] = [];
   for (const container of await client.listContainers({ [LABELS.managed]: 'true' })) {
-    if (!isOrphan(container.labels[LABELS.owner], self, alive)) continue;
+    if (!container.labels[LABELS.container] || !isOrphan(container.labels[LABELS.owner], self, alive)) continue;
     await client.removeContainer(container.id);
     removed.push(container.id);
   }
@@ -25,7 +26,7 @@ export async function reapDeadRuns(client: Containers, self: Owner, alive: (pid:
 }
 
 function isOrphan(owner: string | undefined, self: Owner, alive: (pid: number) => boolean): boolean {
-  if (owner === undefined) return true; // made by a dlmatrix before owners were recorded
+  if (owner === undefined) return false;
   const colon = owner.lastIndexOf(':');
   const host = owner.slice(0, colon);
   const pid = Number(owner.slice(colon + 1));

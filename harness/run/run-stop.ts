@@ -1,12 +1,16 @@
-// The one stop signal of a run. Ctrl-C (the caller's signal), --fail-fast and the engine going
-// away all end up here, and everything that can be stopped (image builds, debootstrap, the
+// The one stop signal of a run. Ctrl-C (the caller's signal), --fail-fast, the engine going away
+// and a matrix mistake found after a build (a wrong entry) all end up here, and everything that can be stopped (image builds, debootstrap, the
 // scheduler, the environment sessions) watches this one signal.
-export type StopKind = 'interrupted' | 'fail-fast' | 'engine-lost';
+import type { MatrixDiagnostic } from '../matrix/types.ts';
+
+export type StopKind = 'interrupted' | 'fail-fast' | 'engine-lost' | 'matrix-error';
 
 export interface StopReason {
   kind: StopKind;
   /** Why cells that did not run were not run, as shown to the user. */
   message: string;
+  /** For matrix-error: what is wrong in the matrix file, where (found only once something was built). */
+  diagnostics?: MatrixDiagnostic[];
 }
 
 export class RunStop {

@@ -2,7 +2,8 @@
 // container's streams end when its runner exits or the engine goes away: every request still
 // waiting then fails with ChannelClosedError, never hangs.
 import type { AttachedStreams } from '../docker/container-client.ts';
-import type { RunnerError, RunnerReply, RunnerRequest, RunnerResult } from './runner-protocol.ts';
+import { ContractError } from '../image/contract-error.ts';
+import { parseRunnerReply, type RunnerError, type RunnerReply, type RunnerRequest, type RunnerResult } from '../image/runner-protocol.ts';
 
 export class ChannelClosedError extends Error {}
 
@@ -22,6 +23,8 @@ export class RunnerChannel {
 
   constructor(
     private readonly streams: AttachedStreams,
+    /** Names the runner in errors about what it sent, e.g. `the cell runner of dlmatrix/env:...`. */
+    private readonly source: string,
     /** What the runner itself prints on stderr (its own failures): kept for diagnostics. */
     private readonly onDiagnostic: (line: string) => void = () => {},
   ) {
@@ -62,9 +65,17 @@ export class RunnerChannel {
   private handle(line: string): void {
     let reply: RunnerReply;
     try {
-      reply = JSON.parse(line) as RunnerReply;
-    } catch {
-      this.onDiagnostic(`unreadable runner output: ${line.slice(0, 200)}`);
+      reply = parseRunnerReply(line, this.source);
+    } catch (error) {
+      // A reply of the wrong shape is a harness bug or a stale image: the request it answers (when
+      // its id can be read) fails with the field that is wrong, never hangs or passes.
+      this.onDiagnostic((error as Error).message);
+      const id = replyId(line);
+      const waiting = id === undefined ? undefined : this.waiting.get(id);
+      if (waiting && id !== undefined) {
+        this.waiting.delete(id);
+        waiting.reject(error as ContractError);
+      }
       return;
     }
     if (reply.type === 'ready') return this.markReady();
@@ -82,5 +93,14 @@ export class RunnerChannel {
     this.failReady(error);
     for (const waiting of this.waiting.values()) waiting.reject(error);
     this.waiting.clear();
+  }
+}
+
+function replyId(line: string): string | undefined {
+  try {
+    const id = (JSON.parse(line) as { id?: unknown }).id;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
   }
 }

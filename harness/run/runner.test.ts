@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunnerChannel } from './runner-channel.ts';
-import type { RunnerRequest, RunnerResult } from './runner-protocol.ts';
+import type { RunnerRequest, RunnerResult } from '../image/runner-protocol.ts';
+import { parseTraceEvents, type TraceEvent } from '../image/trace-events.ts';
 
 const RUNNER = join(import.meta.dirname, '..', '..', 'docker', 'runtime', 'runner.py');
 const python = spawnSync('python3', ['--version']);
@@ -21,7 +22,7 @@ function startRunner() {
   const child = spawn('python3', ['-u', RUNNER], { stdio: ['pipe', 'pipe', 'pipe'] });
   started.push(child);
   const ended = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  const channel = new RunnerChannel({ stdin: child.stdin, stdout: child.stdout, stderr: child.stderr, ended });
+  const channel = new RunnerChannel({ stdin: child.stdin, stdout: child.stdout, stderr: child.stderr, ended }, 'the runner under test');
   return { child, channel, ended };
 }
 
@@ -35,12 +36,15 @@ const request = (argv: string[], extra: Partial<RunnerRequest> = {}): RunnerRequ
   ...extra,
 });
 
-async function runOne(argv: string[], extra: Partial<RunnerRequest> = {}): Promise<RunnerResult> {
+/** One request's result, its trace events each checked against the image contract. */
+async function runOne(argv: string[], extra: Partial<RunnerRequest> = {}): Promise<Omit<RunnerResult, 'trace'> & { trace: TraceEvent[] }> {
   const { channel } = startRunner();
   await channel.ready;
   const reply = await channel.run(request(argv, extra));
   if (reply.type !== 'result') throw new Error(`runner error: ${reply.message}`);
-  return reply;
+  const trace = parseTraceEvents(reply.trace);
+  expect(trace.filter((e) => e.event === 'garbled')).toEqual([]);
+  return { ...reply, trace };
 }
 
 describe('cell runner (real python3)', () => {
@@ -80,15 +84,32 @@ describe('cell runner (real python3)', () => {
     const { channel } = startRunner();
     await channel.ready;
     const reply = await channel.run(request(['/nonexistent/host']));
-    expect(reply).toMatchObject({ type: 'error', message: expect.stringContaining('No such file') });
+    expect(reply).toMatchObject({ type: 'error', kind: 'start', message: expect.stringContaining('No such file') });
   });
 
-  it('runs requests concurrently', async () => {
+  it('answers a failure of its own with kind runner and its traceback (a dlmatrix bug, not the program\'s crash)', async () => {
+    const diagnostics: string[] = [];
+    const child = spawn('python3', ['-u', RUNNER], { stdio: ['pipe', 'pipe', 'pipe'] });
+    started.push(child);
+    const ended = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    const channel = new RunnerChannel({ stdin: child.stdin, stdout: child.stdout, stderr: child.stderr, ended }, 'the runner under test', (line) => diagnostics.push(line));
+    await channel.ready;
+    // argv that is not a list of strings makes the runner itself fail.
+    const reply = await channel.run({ ...request([]), argv: 5 as unknown as string[] });
+    expect(reply).toMatchObject({ type: 'error', kind: 'runner', message: expect.stringMatching(/^the cell runner failed:\nTraceback/) });
+    // The traceback also reaches the harness's diagnostics, from the runner's stderr.
+    await new Promise<void>((resolve) => (diagnostics.some((l) => l.startsWith('Traceback')) ? resolve() : child.stderr.once('data', () => setImmediate(resolve))));
+    expect(diagnostics.some((line) => line.startsWith('Traceback'))).toBe(true);
+  });
+
+  it('runs requests concurrently: four programs that each wait for all four to have started', async () => {
     const { channel } = startRunner();
     await channel.ready;
-    const began = Date.now();
-    await Promise.all([1, 2, 3, 4].map(() => channel.run(request(['sleep', '1']))));
-    expect(Date.now() - began).toBeLessThan(3000);
+    const dir = mkdtempSync(join(tmpdir(), 'rendezvous-'));
+    // Serial execution can never finish: the first program would wait for the others until its timeout.
+    const program = `touch ${dir}/$$; while [ $(ls ${dir} | wc -l) -lt 4 ]; do sleep 0.05; done`;
+    const replies = await Promise.all([1, 2, 3, 4].map(() => channel.run(request(['sh', '-c', program], { timeout: 20 }))));
+    expect(replies.map((r) => (r.type === 'result' ? [r.exitCode, r.timedOut] : r.message))).toEqual([[0, false], [0, false], [0, false], [0, false]]);
   });
 
   it('stops everything it started and exits when its stdin closes', async () => {

@@ -1,32 +1,48 @@
-// The scheduling rules on a container engine double whose containers run a fake cell runner (the
-// real runner is tested in runner.test.ts, the real engine in the *.docker.test.ts files).
+// The scheduling rules on a container engine double whose containers run a scripted cell runner:
+// each test says what the runner answers (the fake knows no rule about flags or fixes, so what is
+// asserted is the scheduler's and the classification's work, not the fake's). The real runner is
+// tested in runner.test.ts, the real engine in the *.docker.test.ts files.
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { LAYOUT } from '../image/layout.ts';
 import { BuildFailedError, type AttachedStreams, type ContainerClient, type ContainerSpec } from '../docker/container-client.ts';
 import { parseFlags } from '../matrix/flags.ts';
 import type { CustomLoader, Mitigation } from '../matrix/types.ts';
 import { planFromCells, type PlannedCell } from '../plan/plan.ts';
 import type { Reporter } from '../report/reporter.ts';
 import type { CellResult, Outcome } from '../results/run-results.ts';
+import type { EnvironmentImage } from '../docker/images.ts';
+import type { EnvironmentManifest } from '../image/manifest.ts';
+import type { RunnerRequest } from '../image/runner-protocol.ts';
 import type { InvocationContext } from './invocation.ts';
 import { RunStop } from './run-stop.ts';
-import type { RunnerRequest } from './runner-protocol.ts';
 import { runPlan, type ImageProvider, type RunSettings } from './scheduler.ts';
 
-const LIBRARY = '/opt/dlmatrix/variants/plain/src/fixture/target/release/libf.so';
-const PROMOTED = '/opt/dlmatrix/variants/promote/src/fixture/target/release/libf.so';
-const FACTS: Record<string, string> = {
-  python: '3.11.2',
-  numpy: '1.24.2',
+const LIBRARY = `${LAYOUT.root}/variants/plain/src/fixture/target/release/libf.so`;
+const PROMOTED = `${LAYOUT.root}/variants/promote/src/fixture/target/release/libf.so`;
+const PLAIN_PROJECT = `${LAYOUT.root}/variants/plain/src/fixture`;
+const PROMOTE_PROJECT = `${LAYOUT.root}/variants/promote/src/fixture`;
+const LIBPYTHON = '/usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0';
+const MANIFEST: EnvironmentManifest = {
+  schema: 1,
+  stage: 'environment',
+  status: 'ready',
+  distro: { id: 'debian', codename: 'bookworm', name: 'Debian GNU/Linux 12 (bookworm)' },
+  glibc: '2.36',
+  arch: 'x86_64',
+  python: { request: 'system', build: 'distro', version: '3.11.2', executable: '/usr/bin/python3.11', prefix: '/usr', onPath: true, libpython: { kind: 'shared', path: LIBPYTHON, soname: 'libpython3.11.so.1.0', onLoaderPath: true } },
+  rustc: 'rustc 1.63.0',
+  cargo: 'cargo 1.65.0',
+  numpy: { request: 'system', version: '1.24.2', source: 'distro' },
   node: 'v18.19.0',
-  libpython: '/usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0',
-  library_plain: LIBRARY,
-  project_plain: '/opt/dlmatrix/variants/plain/src/fixture',
-  library_promote: PROMOTED,
-  project_promote: '/opt/dlmatrix/variants/promote/src/fixture',
+  loaders: { c: `${LAYOUT.root}/bin/loader-c`, rust: `${LAYOUT.root}/bin/loader-rust`, node: `${LAYOUT.root}/loaders/node/loader.mjs` },
+  variants: {
+    plain: { library: LIBRARY, project: PLAIN_PROJECT, exports: ['dlmatrix_probe'], linked: { c: `${LAYOUT.root}/variants/plain/bin/loader-c-linked` }, hosts: [] },
+    promote: { library: PROMOTED, project: PROMOTE_PROJECT, exports: ['dlmatrix_probe'], linked: {}, hosts: [] },
+  },
 };
 
-type Reply = { exitCode?: number | null; signal?: string | null; timedOut?: boolean; stdout?: string; stderr?: string; trace?: unknown[] } | 'error' | 'die';
+type Reply = { exitCode?: number | null; signal?: string | null; timedOut?: boolean; outOfMemory?: boolean; stdout?: string; stderr?: string; trace?: unknown[] } | 'error' | 'runner-bug' | 'die';
 
 const imported = (ok: boolean) =>
   ok
@@ -37,20 +53,16 @@ const imported = (ok: boolean) =>
         { event: 'import', module: 'numpy', ok: false, chain: [{ type: 'ImportError', message: 'advice' }] },
       ];
 
-/** Loads unless the library was opened RTLD_LOCAL without a fix. */
-const realistic = (request: RunnerRequest): Reply => {
-  const local = request.argv.includes('RTLD_LOCAL|RTLD_NOW') && !request.env.LD_PRELOAD && !request.argv.includes(PROMOTED);
-  return { trace: imported(!local) };
-};
+/** Every import succeeds: what a test changes when it needs another answer. */
+const importsWell = (): Reply => ({ trace: imported(true) });
 
 class FakeEngine implements ContainerClient {
   created: ContainerSpec[] = [];
   attached: string[] = [];
   removed: string[] = [];
   requests: RunnerRequest[] = [];
-  facts = { ...FACTS };
   alive = true;
-  respond: (request: RunnerRequest, attempt: number) => Reply = realistic;
+  respond: (request: RunnerRequest, attempt: number) => Reply = importsWell;
   private attempts = new Map<string, number>();
   private streams = new Map<string, { die: () => void }>();
 
@@ -71,8 +83,8 @@ class FakeEngine implements ContainerClient {
     this.created.push(spec);
     return `container-${this.created.length}`;
   }
-  async readFiles() {
-    return new Map(Object.entries(this.facts).map(([k, v]) => [k, Buffer.from(v)]));
+  async readFile(): Promise<Buffer> {
+    throw new Error('the scheduler reads no file: manifests come with the images');
   }
   async attachAndStart(id: string): Promise<AttachedStreams> {
     this.attached.push(id);
@@ -95,14 +107,17 @@ class FakeEngine implements ContainerClient {
         const attempt = (this.attempts.get(key) ?? 0) + 1;
         this.attempts.set(key, attempt);
         const reply = this.respond(request, attempt);
-        setTimeout(() => {
+        // Answers come on the next turn of the event loop, never on a timer: once runPlan has
+        // returned, one setImmediate has let every answer that could still come arrive.
+        setImmediate(() => {
           if (reply === 'die') return die();
-          if (reply === 'error') return send({ type: 'error', id: request.id, message: 'cannot start: No such file' });
-          send({ type: 'result', id: request.id, exitCode: 0, signal: null, timedOut: false, stdout: '', stderr: '', trace: [], durationMs: 1, ...reply });
-        }, 1);
+          if (reply === 'error') return send({ type: 'error', id: request.id, kind: 'start', message: 'cannot start: No such file' });
+          if (reply === 'runner-bug') return send({ type: 'error', id: request.id, kind: 'runner', message: 'the cell runner failed:\nTraceback (most recent call last):\nKeyError: argv' });
+          send({ type: 'result', id: request.id, exitCode: 0, signal: null, timedOut: false, outOfMemory: false, stdout: '', stderr: '', trace: [], durationMs: 1, ...reply });
+        });
       }
     });
-    setTimeout(() => send({ type: 'ready', pid: 1 }), 1);
+    setImmediate(() => send({ type: 'ready', pid: 1 }));
     return { stdin, stdout, stderr, ended };
   }
   async removeContainer(id: string) {
@@ -129,10 +144,11 @@ class FakeEngine implements ContainerClient {
   }
 }
 
-const images = (failing: string[] = []): ImageProvider => ({
-  async environment(distro, python, numpy) {
+const images = (failing: string[] = [], manifest: EnvironmentManifest = MANIFEST, skipped?: string): ImageProvider => ({
+  async environment({ distro, numpy }): Promise<EnvironmentImage> {
     if (failing.includes(distro)) throw new BuildFailedError(`build of ${distro} failed`, 'Get:1 ...\nE: Unable to locate package rustc-web', '[toolchain 3/6] RUN sh install-toolchain.sh');
-    return { ref: `img-${distro}-${numpy}`, id: `sha256:${distro}`, built: false, buildMs: 0 };
+    if (skipped) return { status: 'skipped', reason: skipped, python: '3.13.5' };
+    return { status: 'ready', image: { ref: `img-${distro}-${numpy}`, id: `sha256:${distro}`, built: false, buildMs: 0 }, manifest };
   },
 });
 
@@ -159,6 +175,7 @@ const settings = (overrides: Partial<RunSettings> = {}): RunSettings => ({
   timeoutSeconds: 60,
   retries: 0,
   failFast: false,
+  sandbox: { memoryBytes: 2 ** 31, pids: 1024 },
   context: context(),
   stop: new RunStop(),
   ...overrides,
@@ -186,6 +203,7 @@ class EventLog implements Reporter {
 describe('runPlan', () => {
   it('runs every cell in one container per environment, through the runner, and removes the containers', async () => {
     const engine = new FakeEngine();
+    engine.respond = (request) => ({ trace: imported(!request.argv.includes('RTLD_LOCAL|RTLD_NOW')) });
     const plan = planFromCells([
       cell('bookworm', 'c', 'RTLD_LOCAL|RTLD_NOW', ['undefined-symbol']),
       cell('bookworm', 'rust', 'RTLD_GLOBAL|RTLD_NOW', ['loaded']),
@@ -199,16 +217,22 @@ describe('runPlan', () => {
     ]);
     expect(outcome.cells[0]).toMatchObject({ symbol: 'PyExc_RecursionError', modules: [{ name: 'numpy', ok: false, symbol: 'PyExc_RecursionError' }] });
     expect(engine.created).toHaveLength(2);
-    expect(engine.created[0]).toMatchObject({ image: 'img-bookworm-system', stdinOnce: true, labels: { 'dev.dlmatrix.run': 'test', 'dev.dlmatrix.owner': 'host:1' } });
+    expect(engine.created[0]).toMatchObject({
+      image: 'img-bookworm-system',
+      stdinOnce: true,
+      cmd: [LAYOUT.python, '-u', LAYOUT.runner],
+      sandbox: { memoryBytes: 2 ** 31, pids: 1024 },
+      labels: { 'dev.dlmatrix.run': 'test', 'dev.dlmatrix.owner': 'host:1' },
+    });
     expect(engine.removed.sort()).toEqual(['container-1', 'container-2']);
     expect(engine.requests[0]).toMatchObject({
-      argv: ['/opt/dlmatrix/bin/loader-c', LIBRARY, 'RTLD_LOCAL|RTLD_NOW', 'dlmatrix_probe', 'probe', 'numpy'],
-      cwd: FACTS.project_plain,
+      argv: [`${LAYOUT.root}/bin/loader-c`, LIBRARY, 'RTLD_LOCAL|RTLD_NOW', 'dlmatrix_probe', 'probe', 'numpy'],
+      cwd: PLAIN_PROJECT,
       timeout: 60,
       watch: ['numpy'],
     });
-    expect(engine.requests.find((r) => r.argv[0].endsWith('linked'))?.argv).toEqual(['/opt/dlmatrix/variants/plain/bin/loader-c-linked', 'numpy']);
-    expect(outcome.environments[0].resolved).toMatchObject({ python: '3.11.2', numpy: '1.24.2' });
+    expect(engine.requests.find((r) => r.argv[0].endsWith('linked'))?.argv).toEqual([`${LAYOUT.root}/variants/plain/bin/loader-c-linked`, 'numpy']);
+    expect(outcome.environments[0].resolved).toEqual({ python: '3.11.2', numpy: '1.24.2', node: 'v18.19.0', rustc: 'rustc 1.63.0', os: 'Debian GNU/Linux 12 (bookworm)' });
   });
 
   it('applies the mitigation: LD_PRELOAD of libpython, or the library built with its own fix', async () => {
@@ -220,9 +244,9 @@ describe('runPlan', () => {
     const outcome = await runPlan(plan, { client: engine, images: images(), reporter: { name: 'none' } }, settings());
     expect(outcome.cells.map((c) => c.outcome)).toEqual(['loaded', 'loaded']);
     const [preload, promote] = engine.requests;
-    expect(preload.env).toEqual({ OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', LD_PRELOAD: FACTS.libpython });
+    expect(preload.env).toEqual({ OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', LD_PRELOAD: LIBPYTHON });
     expect(promote.argv[1]).toBe(PROMOTED);
-    expect(promote.cwd).toBe(FACTS.project_promote);
+    expect(promote.cwd).toBe(PROMOTE_PROJECT);
   });
 
   it("runs the user's host program with its placeholders filled, in the project folder, with its env", async () => {
@@ -231,10 +255,10 @@ describe('runPlan', () => {
     engine.respond = () => ({ stdout: 'error: you should not import numpy from its source directory\n', trace: imported(false) });
     const plan = planFromCells([cell('bookworm', 'myhost', 'own', ['undefined-symbol'])]);
     const outcome = await runPlan(plan, { client: engine, images: images(), reporter: { name: 'none' } }, settings({ context: { ...context({ myhost: host }), entry: 'pytest', entryKind: 'void' } }));
-    expect(engine.requests[0]).toMatchObject({ argv: ['./myhost', LIBRARY, 'pytest'], cwd: FACTS.project_plain, env: { LD_LIBRARY_PATH: 'target/release' } });
+    expect(engine.requests[0]).toMatchObject({ argv: ['./myhost', LIBRARY, 'pytest'], cwd: PLAIN_PROJECT, env: { LD_LIBRARY_PATH: 'target/release' } });
     expect(outcome.cells[0]).toMatchObject({ outcome: 'undefined-symbol', verdict: 'pass' });
     expect(outcome.cells[0].command).toEqual([
-      'env', '-C', FACTS.project_plain, 'OPENBLAS_NUM_THREADS=1', 'OMP_NUM_THREADS=1', 'LD_LIBRARY_PATH=target/release', './myhost', LIBRARY, 'pytest',
+      'env', '-C', PLAIN_PROJECT, 'OPENBLAS_NUM_THREADS=1', 'OMP_NUM_THREADS=1', 'LD_LIBRARY_PATH=target/release', './myhost', LIBRARY, 'pytest',
     ]);
   });
 
@@ -260,21 +284,59 @@ describe('runPlan', () => {
     expect(environments[0].buildError).toContain('build of bullseye failed');
   });
 
-  it('skips every cell of an environment that cannot exist without starting its container', async () => {
+  it('skips every cell of an environment that cannot exist without creating a container', async () => {
     const engine = new FakeEngine();
-    engine.facts = { python: '3.13.5', skip: 'this distro has no Python 3.13 package (python3.13)' };
-    const { cells, environments } = await runPlan(planFromCells([cell('bookworm', 'c', 'linked', ['loaded'])]), { client: engine, images: images(), reporter: { name: 'none' } }, settings());
-    expect(cells[0]).toMatchObject({ outcome: 'skipped', verdict: 'skip', reason: expect.stringContaining('no Python 3.13') });
+    const skipped = images([], MANIFEST, 'this distro has no Python 3.13 package (python3.13)');
+    const { cells, environments } = await runPlan(planFromCells([cell('bookworm', 'c', 'linked', ['loaded'])]), { client: engine, images: skipped, reporter: { name: 'none' } }, settings());
+    expect(cells[0]).toMatchObject({ outcome: 'skipped', verdict: 'skip', reason: expect.stringContaining('no Python 3.13'), resolved: { python: '3.13.5' } });
     expect(environments[0].skipReason).toContain('no Python 3.13');
-    expect(engine.attached).toHaveLength(0);
-    expect(engine.removed).toEqual(['container-1']);
+    expect(engine.created).toHaveLength(0);
   });
 
   it('skips node cells where Node.js is too old for koffi', async () => {
     const engine = new FakeEngine();
-    engine.facts = { ...FACTS, node: 'v12.22.12' };
-    const { cells } = await runPlan(planFromCells([cell('bullseye', 'node', 'RTLD_GLOBAL|RTLD_NOW', ['loaded'])]), { client: engine, images: images(), reporter: { name: 'none' } }, settings());
+    const old = images([], { ...MANIFEST, node: 'v12.22.12' });
+    const { cells } = await runPlan(planFromCells([cell('bullseye', 'node', 'RTLD_GLOBAL|RTLD_NOW', ['loaded'])]), { client: engine, images: old, reporter: { name: 'none' } }, settings());
     expect(cells[0]).toMatchObject({ outcome: 'skipped', reason: 'Node.js v12.22.12 is too old for koffi (needs >= 16)' });
+  });
+
+  it('skips preload where the Python has no shared libpython to preload (a static build)', async () => {
+    const engine = new FakeEngine();
+    const staticPython = images([], { ...MANIFEST, python: { ...MANIFEST.python, build: 'static', libpython: { kind: 'static', path: '/root/.pyenv/versions/3.13.5/lib/libpython3.13.a' } } });
+    const { cells } = await runPlan(planFromCells([cell('trixie', 'c', 'RTLD_LOCAL|RTLD_NOW', ['loaded'], 'preload')]), { client: engine, images: staticPython, reporter: { name: 'none' } }, settings());
+    expect(cells[0]).toMatchObject({ outcome: 'skipped', verdict: 'skip', reason: expect.stringMatching(/preload needs a shared libpython.*libpython3\.13\.a/) });
+    expect(engine.requests).toHaveLength(0);
+  });
+
+  it('an import that failed and then a crash: the import\'s outcome, the signal kept, and only an expectation naming crash passes it', async () => {
+    const engine = new FakeEngine();
+    engine.respond = () => ({ exitCode: null, signal: 'SIGSEGV', trace: imported(false) });
+    const plan = planFromCells([cell('bookworm', 'c', 'RTLD_LOCAL|RTLD_NOW', ['undefined-symbol']), cell('bookworm', 'rust', 'RTLD_LOCAL|RTLD_NOW', ['undefined-symbol', 'crash'])]);
+    const { cells } = await runPlan(plan, { client: engine, images: images(), reporter: { name: 'none' } }, settings());
+    expect(cells[0]).toMatchObject({ outcome: 'undefined-symbol', signal: 'SIGSEGV', exitCode: null, verdict: 'fail', reason: expect.stringMatching(/PyExc_RecursionError; then crashed \(SIGSEGV\)$/) });
+    expect(cells[1]).toMatchObject({ outcome: 'undefined-symbol', signal: 'SIGSEGV', verdict: 'pass' });
+  });
+
+  it("a failure of the runner itself is a harness-error with its traceback, never the program's crash", async () => {
+    const engine = new FakeEngine();
+    engine.respond = () => 'runner-bug';
+    const { cells } = await runPlan(planFromCells([cell('bookworm', 'c', 'linked', ['loaded', 'crash'])]), { client: engine, images: images(), reporter: { name: 'none' } }, settings());
+    expect(cells[0]).toMatchObject({ outcome: 'harness-error', verdict: 'fail', reason: expect.stringContaining('KeyError: argv') });
+  });
+
+  it('stops with a matrix error at `entry:` when the built library does not export the entry, naming the nearest export', async () => {
+    const engine = new FakeEngine();
+    const exporting = images([], { ...MANIFEST, variants: { plain: { ...MANIFEST.variants.plain, exports: ['myplugin_init', 'myplugin_version'] } } });
+    const at = { file: '/p/matrix.yaml', line: 4, col: 10 };
+    const outcome = await runPlan(
+      planFromCells([cell('bookworm', 'c', 'RTLD_LOCAL|RTLD_NOW', ['undefined-symbol'])]),
+      { client: engine, images: exporting, reporter: { name: 'none' } },
+      settings({ context: { ...context(), entry: 'myplugin_int', entryKind: 'void', entryAt: at } }),
+    );
+    expect(outcome.stopReason).toMatchObject({ kind: 'matrix-error', diagnostics: [{ at, message: expect.stringContaining('exports no function `myplugin_int`'), hint: expect.stringContaining('did you mean `myplugin_init`?') }] });
+    // Never classified, never passing as the NumPy failure it expected.
+    expect(outcome.cells[0]).toMatchObject({ outcome: 'skipped', verdict: 'fail' }); // should have run and did not (results/not-run.ts)
+    expect(engine.requests).toHaveLength(0);
   });
 
   it('reports a cell that passes only on retry as flaky, with its attempts', async () => {
@@ -282,6 +344,13 @@ describe('runPlan', () => {
     engine.respond = (_request, attempt) => (attempt === 1 ? { exitCode: null, signal: 'SIGSEGV', trace: [] } : { trace: imported(true) });
     const { cells } = await runPlan(planFromCells([cell('bookworm', 'c', 'linked', ['loaded'])]), { client: engine, images: images(), reporter: { name: 'none' } }, settings({ retries: 2 }));
     expect(cells[0]).toMatchObject({ outcome: 'loaded', verdict: 'flaky', attempts: 2, previousAttempts: [{ outcome: 'crash', signal: 'SIGSEGV' }] });
+  });
+
+  it('says a cell the kernel killed for memory reached cell-memory', async () => {
+    const engine = new FakeEngine();
+    engine.respond = () => ({ exitCode: null, signal: 'SIGKILL', outOfMemory: true });
+    const { cells } = await runPlan(planFromCells([cell('bookworm', 'c', 'linked', ['loaded'])]), { client: engine, images: images(), reporter: { name: 'none' } }, settings());
+    expect(cells[0]).toMatchObject({ outcome: 'crash', signal: 'SIGKILL', reason: expect.stringContaining('killed by the kernel for memory (SIGKILL): it reached options.cell-memory') });
   });
 
   it('reports what the runner killed at the timeout as timeout', async () => {
@@ -293,7 +362,7 @@ describe('runPlan', () => {
 
   it('gives a cell the runner could not start its own outcome; its siblings are not affected', async () => {
     const engine = new FakeEngine();
-    engine.respond = (request) => (request.argv[0].includes('rust') ? 'error' : { trace: imported(true) });
+    engine.respond = (request) => (request.argv[0]!.includes('rust') ? 'error' : { trace: imported(true) });
     const plan = planFromCells([cell('bookworm', 'rust', 'RTLD_GLOBAL|RTLD_NOW', ['loaded']), cell('bookworm', 'c', 'RTLD_GLOBAL|RTLD_NOW', ['loaded'])]);
     const { cells, environments } = await runPlan(plan, { client: engine, images: images(), reporter: { name: 'none' } }, settings());
     expect(cells[0]).toMatchObject({ outcome: 'crash', reason: expect.stringContaining('No such file') });
@@ -309,7 +378,8 @@ describe('runPlan', () => {
     const events = new EventLog();
     const outcome = await runPlan(planFromCells(cells), { client: engine, images: images(), reporter: events }, settings({ jobs: 1 }));
     events.closed = true;
-    await new Promise((r) => setTimeout(r, 20));
+    // The fake answers on setImmediate: one more turn lets any answer still due arrive.
+    await new Promise((r) => setImmediate(r));
     expect(outcome.cells[0].outcome).toBe('loaded');
     expect(outcome.cells.slice(1).map((c) => c.outcome)).toEqual(['engine-error', 'engine-error', 'engine-error', 'engine-error']);
     expect(outcome.cells[1].reason).toContain("the environment's container failed");
@@ -336,6 +406,7 @@ describe('runPlan', () => {
 
   it('stops scheduling after the first failure with --fail-fast; the rest are not run, not dropped', async () => {
     const engine = new FakeEngine();
+    engine.respond = (request) => ({ trace: imported(!request.argv.includes('RTLD_LOCAL|RTLD_NOW')) });
     const cells = Array.from({ length: 6 }, (_, i) => cell('bookworm', 'c', i === 0 ? 'RTLD_LOCAL|RTLD_NOW' : 'RTLD_GLOBAL|RTLD_NOW', ['loaded']));
     const outcome = await runPlan(planFromCells(cells), { client: engine, images: images(), reporter: { name: 'none' } }, settings({ jobs: 1, failFast: true }));
     expect(outcome.stopReason?.kind).toBe('fail-fast');
@@ -346,11 +417,12 @@ describe('runPlan', () => {
 
   it('--fail-fast also stops environments whose image is still building', async () => {
     const engine = new FakeEngine();
+    engine.respond = () => ({ trace: imported(false) });
     let releaseBuild!: () => void;
     const slow: ImageProvider = {
-      async environment(distro, python, numpy) {
-        if (distro === 'trixie') await new Promise<void>((resolve) => (releaseBuild = resolve));
-        return images().environment(distro, python, numpy);
+      async environment(request) {
+        if (request.distro === 'trixie') await new Promise<void>((resolve) => (releaseBuild = resolve));
+        return images().environment(request);
       },
     };
     const stop = new RunStop();

@@ -5,21 +5,23 @@
 // the engine going away. Every planned cell ends with a result, and no reporter event comes after
 // runPlan returns.
 import pLimit from 'p-limit';
-import { BuildFailedError, type Containers, type Engine } from '../docker/container-client.ts';
-import { EnvironmentSkipped, type BuiltImage } from '../docker/images.ts';
-import { LABELS } from '../docker/labels.ts';
+import { BuildFailedError, type Containers, type Engine, type Sandbox } from '../docker/container-client.ts';
+import type { EnvironmentImage, EnvironmentRequest } from '../docker/images.ts';
+import type { EnvironmentManifest } from '../image/manifest.ts';
+import { containerLabels, LABELS } from '../docker/labels.ts';
 import type { PlannedEnvironment, Plan } from '../plan/plan.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { couldNotRun, stoppedBeforeRun } from '../results/not-run.ts';
 import type { CellResult, EnvironmentInfo } from '../results/run-results.ts';
 import { buildErrorText } from './build-error-text.ts';
 import { runCell, type CellSettings } from './cell-runner.ts';
+import { entryProblem } from './entry-check.ts';
 import { EnvironmentSession } from './environment-session.ts';
 import type { InvocationContext } from './invocation.ts';
 import type { RunStop, StopReason } from './run-stop.ts';
 
 export interface ImageProvider {
-  environment(distro: string, python: string, numpy: string): Promise<BuiltImage>;
+  environment(request: EnvironmentRequest): Promise<EnvironmentImage>;
 }
 
 export interface RunSettings {
@@ -31,6 +33,8 @@ export interface RunSettings {
   timeoutSeconds: number;
   retries: number;
   failFast: boolean;
+  /** How each environment's container is contained (no network, memory and process limits). */
+  sandbox: Sandbox;
   context: InvocationContext;
   stop: RunStop;
 }
@@ -91,63 +95,68 @@ export async function runPlan(
 
   const images = new Map(
     plan.environments.map((environment) => {
-      const pending = deps.images.environment(environment.distro, environment.python, environment.numpy);
+      const { distro, python, pythonBuild, numpy } = environment;
+      const pending = deps.images.environment({ distro, python, pythonBuild, numpy });
       pending.catch(() => {}); // handled where awaited
       return [environment.key, pending] as const;
     }),
   );
 
   const runEnvironment = async (environment: PlannedEnvironment) => {
-    const info: EnvironmentInfo = { key: environment.key, distro: environment.distro, python: environment.python, numpy: environment.numpy, resolved: {} };
+    const { distro, python, pythonBuild, numpy } = environment;
+    const info: EnvironmentInfo = { key: environment.key, distro, python, ...(pythonBuild !== 'distro' && { pythonBuild }), numpy, resolved: {} };
     environments.set(environment.key, info);
-    let image: BuiltImage;
+    let ready: EnvironmentImage;
     try {
-      const ready = await Promise.race([images.get(environment.key)!, whenStopped]);
-      if (ready === 'stopped') return;
-      image = ready;
-      Object.assign(info, { image: image.ref, imageId: image.id, buildMs: image.buildMs });
+      const settled = await Promise.race([images.get(environment.key)!, whenStopped]);
+      if (settled === 'stopped') return;
+      ready = settled;
     } catch (error) {
-      if (error instanceof EnvironmentSkipped) {
-        // Decided before any container: the distro has no such Python, PyPI no such wheel.
-        Object.assign(info, { skipReason: error.reason, resolved: { python: error.facts.python } });
-        await reporter.onEnvironmentReady?.(info);
-        for (const cell of environment.cells) await record(couldNotRun(cell, 'skipped', error.reason, { python: error.facts.python }));
-        return;
-      }
       if (stop.stopped || (!(error instanceof BuildFailedError) && (await engineLost(error)))) return;
       info.buildError = buildErrorText(error);
       await reporter.onEnvironmentReady?.(info);
-      for (const cell of environment.cells) await record(couldNotRun(cell, 'build-error', info.buildError!));
+      for (const cell of environment.cells) await record(couldNotRun(cell, 'build-error', info.buildError));
+      return;
+    }
+    if (ready.status === 'skipped') {
+      // The environment cannot exist: the distro has no such Python, PyPI no such wheel, the
+      // distro's NumPy is for another Python (the image's manifest, or the index, says so).
+      Object.assign(info, { skipReason: ready.reason, resolved: { python: ready.python } });
+      await reporter.onEnvironmentReady?.(info);
+      for (const cell of environment.cells) await record(couldNotRun(cell, 'skipped', ready.reason, { python: ready.python }));
+      return;
+    }
+    Object.assign(info, { image: ready.image.ref, imageId: ready.image.id, buildMs: ready.image.buildMs, resolved: resolvedVersions(ready.manifest) });
+    const { context } = settings;
+    const called = environment.cells.some((cell) => !context.loaders[cell.axes.loader] || context.loaders[cell.axes.loader]!.run.some((arg) => arg.includes('{entry}')));
+    const wrongEntry = entryProblem(ready.manifest, context.entry, context.entryAt, called);
+    if (wrongEntry) {
+      stop.stop({ kind: 'matrix-error', message: `not run: ${wrongEntry.message}`, diagnostics: [wrongEntry] });
+      await reporter.onEnvironmentReady?.(info);
       return;
     }
     // A slot is taken only once the image is ready: ready environments never wait behind builds.
-    await environmentLimit(() => runInSession(environment, info, image));
+    await environmentLimit(() => runInSession(environment, info, { ref: ready.image.ref, manifest: ready.manifest }));
   };
 
-  const runInSession = async (environment: PlannedEnvironment, info: EnvironmentInfo, image: BuiltImage) => {
+  const runInSession = async (environment: PlannedEnvironment, info: EnvironmentInfo, image: { ref: string; manifest: EnvironmentManifest }) => {
     if (stop.stopped) return;
     let session: EnvironmentSession;
     try {
-      const labels = { [LABELS.managed]: 'true', [LABELS.run]: settings.runId, [LABELS.owner]: settings.owner, [LABELS.environment]: environment.key };
-      session = await EnvironmentSession.open(client, image.ref, labels);
+      const labels = containerLabels('cell-runner', settings.owner, { [LABELS.run]: settings.runId, [LABELS.environment]: environment.key });
+      // The runner's own failures (its tracebacks on stderr) reach the log, not the void.
+      session = await EnvironmentSession.open(client, image, labels, settings.sandbox, (line) => void reporter.onLog?.(`${environment.key}: ${line}`));
     } catch (error) {
       if (stop.stopped || (await engineLost(error))) return;
       info.engineError = `the environment's container did not start: ${firstLine(error)}`;
       await reporter.onEnvironmentReady?.(info);
-      for (const cell of environment.cells) await record(couldNotRun(cell, 'engine-error', info.engineError!));
+      for (const cell of environment.cells) await record(couldNotRun(cell, 'engine-error', info.engineError));
       return;
     }
     sessions.add(session);
     if (stop.stopped) void session.close();
     try {
-      const facts = session.facts;
-      info.resolved = { python: facts.python, numpy: facts.numpy, node: facts.node, rustc: facts.rustc, os: facts.os };
-      if (facts.skip) info.skipReason = facts.skip;
       await reporter.onEnvironmentReady?.(info);
-      if (!session.running) {
-        for (const cell of environment.cells) await record(couldNotRun(cell, 'skipped', facts.skip ?? 'skipped', { python: facts.python, numpy: facts.numpy }));
-        return;
-      }
       await Promise.all(
         environment.cells.map((cell) =>
           cellLimit(async () => {
@@ -184,6 +193,17 @@ export async function runPlan(
   const cells = plan.cells.map((cell) => results.get(cell.id) ?? stoppedBeforeRun(cell, stopReason?.message ?? 'not run'));
   const infos = plan.environments.map((e) => environments.get(e.key)!);
   return { cells, environments: infos, ...(stopReason && { stopReason }) };
+}
+
+/** What the environment really has, as reports show it. */
+function resolvedVersions(manifest: EnvironmentManifest): EnvironmentInfo['resolved'] {
+  return {
+    python: manifest.python.version,
+    numpy: manifest.numpy.version,
+    ...(manifest.node && { node: manifest.node }),
+    rustc: manifest.rustc,
+    os: manifest.distro.name,
+  };
 }
 
 function firstLine(error: unknown): string {

@@ -114,6 +114,22 @@ describe('classify: how the process ended', () => {
     expect(result.reason).toContain('never imported numpy');
   });
 
+  it('keeps the signal of a process that crashed after a failed import, and says so in the reason', () => {
+    const failed = [
+      { event: 'import-start' as const, module: 'numpy' },
+      { event: 'extension-failed' as const, module: 'numpy._core._multiarray_umath', error: 'x.so: undefined symbol: PyObject_SelfIter' },
+      { event: 'import' as const, module: 'numpy', ok: false as const, chain: [{ type: 'ImportError', message: 'advice' }] },
+    ];
+    const result = classify(run('', null, { signal: 'SIGSEGV', trace: failed }), numpy);
+    expect(result).toMatchObject({ outcome: 'undefined-symbol', symbol: 'PyObject_SelfIter', signal: 'SIGSEGV', reason: 'x.so: undefined symbol: PyObject_SelfIter; then crashed (SIGSEGV)' });
+  });
+
+  it('a library without the entry the matrix names is no-entry, never the NumPy root cause', () => {
+    const result = classify(run('@@dlmatrix {"stage":"dlsym","error":"/x/libplugin.so: undefined symbol: myplugin_int"}\n', 1), numpy);
+    expect(result).toMatchObject({ outcome: 'no-entry', reason: expect.stringContaining('myplugin_int') });
+    expect(result.symbol).toBeUndefined();
+  });
+
   it('is a timeout when the runner killed it, saying how far the import got', () => {
     const result = classify(run('', null, { signal: 'SIGKILL', timedOut: true, trace: ok }), numpy);
     expect(result.outcome).toBe('timeout');

@@ -8,10 +8,14 @@
 //   3. its output text: ld.so's "symbol lookup error" (lazy binding), musl's "Error relocating",
 //      a built-in loader's dlopen/dlsym error line, a Python traceback;
 //   4. success needs proof: every watched module imported AND the process ended well.
+// How the process ended is always kept: an import that failed and then a crash is the import's
+// outcome with `signal` set ("then crashed (SIGSEGV)"), and judge() lets only an expectation that
+// names `crash` pass it.
 import { constants } from 'node:os';
+import { findResultLine, RESULT_LINE_PREFIX, type ResultLine } from '../image/result-line.ts';
+import type { TraceEvent } from '../image/trace-events.ts';
 import type { Outcome } from '../results/run-results.ts';
-import { parseResultLine } from './loader-output.ts';
-import { importEvidence, undefinedSymbol, type ModuleStatus, type TraceEvent } from './trace.ts';
+import { importEvidence, undefinedSymbol, type ModuleStatus } from './trace.ts';
 
 export interface LoaderRun {
   stdout: string;
@@ -22,6 +26,8 @@ export interface LoaderRun {
   signal?: string;
   /** The runner killed it at the cell timeout. */
   timedOut: boolean;
+  /** The kernel killed it for memory (the environment container's cell-memory limit). */
+  outOfMemory?: boolean;
   /** The import trace's events (empty when Python never started, or ran isolated). */
   trace: TraceEvent[];
 }
@@ -29,6 +35,7 @@ export interface LoaderRun {
 export interface Classification {
   outcome: Outcome;
   symbol?: string;
+  /** The signal that ended the process, whatever the outcome (SIGSEGV after a failed import). */
   signal?: string;
   /** The root-cause message in one or a few lines. */
   reason?: string;
@@ -38,14 +45,22 @@ export interface Classification {
 }
 
 const MUSL_RELOCATION = /Error relocating [^:]*: ([A-Za-z_$.@][\w$.@]*): symbol not found/;
-const PYTHON_IMPORT_ERROR = /\b(ImportError|ModuleNotFoundError): .*$/m;
+const PYTHON_IMPORT_ERROR = /\b(ImportError|ModuleNotFoundError): .*$/;
 
 export function classify(run: LoaderRun, watched: readonly string[]): Classification {
-  const evidence = importEvidence(run.trace, run.stdout, watched);
+  // The output is split once and its result line read once: a loader may print megabytes.
+  const output = { stdoutLines: run.stdout.split('\n'), lines: `${run.stderr}\n${run.stdout}`.split('\n') };
+  const resultLine = findResultLine(output.stdoutLines);
+  const evidence = importEvidence(run.trace, resultLine, watched);
   const numpy = evidence.modules.find((m) => m.name === 'numpy' && m.ok)?.version;
-  const base = { resolved: { ...(evidence.python && { python: evidence.python }), ...(numpy && { numpy }) }, modules: evidence.modules };
-  const failed = evidence.modules.find((m) => !m.ok);
   const signal = run.signal ?? signalName(run.exitCode);
+  const base = {
+    resolved: { ...(evidence.python && { python: evidence.python }), ...(numpy && { numpy }) },
+    modules: evidence.modules,
+    ...(signal && { signal }),
+  };
+  const failed = evidence.modules.find((m) => !m.ok);
+  const thenCrashed = signal ? `; then crashed (${signal})` : '';
 
   if (run.timedOut) {
     const progress = failed ? `; import ${failed.name} had failed: ${failed.error}` : '';
@@ -53,23 +68,23 @@ export function classify(run: LoaderRun, watched: readonly string[]): Classifica
   }
   // 1. The trace.
   if (failed) {
-    if (failed.symbol) return { ...base, outcome: 'undefined-symbol', symbol: failed.symbol, reason: failed.error };
-    return { ...base, outcome: 'import-error', reason: `import ${failed.name}: ${failed.error}` };
+    if (failed.symbol) return { ...base, outcome: 'undefined-symbol', symbol: failed.symbol, reason: `${failed.error}${thenCrashed}` };
+    return { ...base, outcome: 'import-error', reason: `import ${failed.name}: ${failed.error}${thenCrashed}` };
   }
   // 2. How it ended.
-  if (signal) return { ...base, outcome: 'crash', signal, reason: `the loader was killed by ${signal}` };
+  if (signal && run.outOfMemory) return { ...base, outcome: 'crash', reason: `the loader was killed by the kernel for memory (${signal}): it reached options.cell-memory${lastLine(output.lines)}` };
+  if (signal) return { ...base, outcome: 'crash', reason: `the loader was killed by ${signal}${lastLine(output.lines)}` };
   // 3. Its output.
-  const fromText = classifyOutput(run);
+  const fromText = classifyOutput(output.lines, resultLine);
   if (fromText) return { ...base, ...fromText };
   // 4. Success needs every watched module imported, and a clean end.
   const imported = watched.every((name) => evidence.modules.some((m) => m.name === name && m.ok));
-  const line = parseResultLine(run.stdout);
-  if (line?.stage === 'probe' && line.report.fatal) return { ...base, outcome: 'import-error', reason: line.report.fatal };
-  const returned = line?.stage === 'entry' && line.returned !== undefined && line.returned !== 0 ? line.returned : undefined;
+  if (resultLine?.stage === 'probe' && resultLine.report.fatal) return { ...base, outcome: 'import-error', reason: resultLine.report.fatal };
+  const returned = resultLine?.stage === 'entry' && resultLine.returned !== undefined && resultLine.returned !== 0 ? resultLine.returned : undefined;
   if (imported) {
     if (run.exitCode === 0 && returned === undefined) return { ...base, outcome: 'loaded' };
-    const how = returned !== undefined ? `its entry ${line?.stage === 'entry' && line.entry ? `${line.entry}() ` : ''}returned ${returned}` : `it exited with code ${run.exitCode ?? 'unknown'}`;
-    return { ...base, outcome: 'crash', reason: `every watched import succeeded, but ${how}${lastLine(run)}` };
+    const how = returned !== undefined ? `its entry ${resultLine?.stage === 'entry' ? `${resultLine.entry}() ` : ''}returned ${returned}` : `it exited with code ${run.exitCode ?? 'unknown'}`;
+    return { ...base, outcome: 'crash', reason: `every watched import succeeded, but ${how}${lastLine(output.lines)}` };
   }
   const missing = watched.filter((name) => !evidence.modules.some((m) => m.name === name)).join(', ');
   if (run.exitCode === 0 && returned === undefined) {
@@ -79,21 +94,20 @@ export function classify(run: LoaderRun, watched: readonly string[]): Classifica
       reason: `the program ended well but never imported ${missing}: was the entry called, and does its Python honour PYTHONPATH (not -I or -S)?`,
     };
   }
-  return { ...base, outcome: 'crash', reason: `the loader exited with code ${run.exitCode ?? 'unknown'} before importing ${missing}${lastLine(run)}` };
+  return { ...base, outcome: 'crash', reason: `the loader exited with code ${run.exitCode ?? 'unknown'} before importing ${missing}${lastLine(output.lines)}` };
 }
 
 /** What the output says when the trace could not: lazy binding, dlopen errors, tracebacks. */
-function classifyOutput(run: LoaderRun): Pick<Classification, 'outcome' | 'symbol' | 'reason'> | undefined {
-  const text = `${run.stderr}\n${run.stdout}`;
-  // Split once: a loader may print megabytes.
-  const lines = text.split('\n');
+function classifyOutput(lines: readonly string[], line: ResultLine | undefined): Pick<Classification, 'outcome' | 'symbol' | 'reason'> | undefined {
   // ld.so kills a process whose lazily bound symbol is missing (exit 127).
   const lookup = lines.find((l) => /symbol lookup error/.test(l) && undefinedSymbol(l));
   if (lookup) return { outcome: 'undefined-symbol', symbol: undefinedSymbol(lookup), reason: lookup.trim() };
-  const musl = MUSL_RELOCATION.exec(text);
+  const musl = lines.map((l) => MUSL_RELOCATION.exec(l)).find((m) => m);
   if (musl) return { outcome: 'undefined-symbol', symbol: musl[1], reason: musl[0] };
-  const line = parseResultLine(run.stdout);
-  if (line && (line.stage === 'dlopen' || line.stage === 'dlsym' || line.stage === 'flags')) {
+  // The library opened, but has no such entry: the matrix names the wrong function. Never the
+  // NumPy root cause, whatever dlerror() says ("undefined symbol: myplugin_int").
+  if (line?.stage === 'dlsym') return { outcome: 'no-entry', reason: `the library has no entry point of that name: ${line.error}` };
+  if (line && (line.stage === 'dlopen' || line.stage === 'flags')) {
     const symbol = undefinedSymbol(line.error);
     if (symbol) return { outcome: 'undefined-symbol', symbol, reason: line.error };
     return { outcome: 'dlopen-error', reason: `${line.stage}: ${line.error}` };
@@ -101,16 +115,19 @@ function classifyOutput(run: LoaderRun): Pick<Classification, 'outcome' | 'symbo
   const unopened = lines.find((l) => /cannot open shared object file/.test(l));
   if (unopened) return { outcome: 'dlopen-error', reason: unopened.trim() };
   // A program that prints Python's error itself, where the trace saw nothing (Python run isolated).
-  const printed = lines.find((l) => undefinedSymbol(l) && !l.startsWith('@@dlmatrix '));
+  const printed = lines.find((l) => undefinedSymbol(l) && !l.startsWith(RESULT_LINE_PREFIX));
   if (printed) return { outcome: 'undefined-symbol', symbol: undefinedSymbol(printed), reason: printed.trim() };
-  const importError = PYTHON_IMPORT_ERROR.exec(text);
+  const importError = lines.map((l) => PYTHON_IMPORT_ERROR.exec(l)).find((m) => m);
   if (importError) return { outcome: 'import-error', reason: importError[0].trim() };
   return undefined;
 }
 
-function lastLine(run: LoaderRun): string {
-  const line = `${run.stderr}\n${run.stdout}`.trim().split('\n').filter((l) => !l.startsWith('@@dlmatrix ')).at(-1)?.trim();
-  return line ? `: ${line}` : '';
+function lastLine(lines: readonly string[]): string {
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i]!.trim();
+    if (line && !line.startsWith(RESULT_LINE_PREFIX.trim())) return `: ${line}`;
+  }
+  return '';
 }
 
 /** Shells and docker report a death by signal N as exit code 128+N. */

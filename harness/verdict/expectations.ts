@@ -3,7 +3,7 @@ import type { Outcome } from '../results/run-results.ts';
 import { matchesWhen } from '../matrix/glob.ts';
 import type { Combination, ExpectRule } from '../matrix/types.ts';
 
-/** Without a matching rule a cell is expected to load: that is the point of the fixture. */
+/** Without a matching rule a cell is expected to load: that is the point of the test. */
 export const DEFAULT_EXPECTED: readonly Outcome[] = ['loaded'];
 
 /**

@@ -1,15 +1,7 @@
 // The import trace (docker/runtime/trace/sitecustomize.py) and the built-in probe's report, read
 // into one status per watched module: did it import, which version, and if not, the root error.
-import { parseResultLine, type ExceptionLink } from './loader-output.ts';
-
-/** One line of the trace file, as the trace module writes it. */
-export type TraceEvent =
-  | { event: 'start'; pid?: number; python?: string; executable?: string }
-  | { event: 'extension-failed'; module: string; path?: string | null; error: string }
-  | { event: 'import-start'; module: string }
-  | { event: 'import'; module: string; ok: true; version?: string }
-  | { event: 'import'; module: string; ok: false; chain?: ExceptionLink[]; traceback?: string }
-  | { event: 'garbled'; text?: string };
+import type { ResultLine } from '../image/result-line.ts';
+import type { ExceptionLink, TraceEvent } from '../image/trace-events.ts';
 
 export interface ModuleStatus {
   name: string;
@@ -19,10 +11,10 @@ export interface ModuleStatus {
   error?: string;
   /** For a failed import whose root cause is an unresolved symbol. */
   symbol?: string;
-  /** For a failed import: the traceback as Python printed it, when recorded. */
-  traceback?: string;
   /** Where the status was read: the trace (any program), or the dlmatrix probe's own report. */
   source: 'trace' | 'probe';
+  /** For a failed import: the traceback as Python printed it, when known. */
+  traceback?: string;
 }
 
 export interface ImportEvidence {
@@ -39,9 +31,9 @@ export function undefinedSymbol(text: string): string | undefined {
 }
 
 /** The statuses of the watched modules, from the trace where it saw them, else from the probe report. */
-export function importEvidence(trace: readonly TraceEvent[], stdout: string, watched: readonly string[]): ImportEvidence {
+export function importEvidence(trace: readonly TraceEvent[], resultLine: ResultLine | undefined, watched: readonly string[]): ImportEvidence {
   const fromTrace = traceStatuses(trace, watched);
-  const probe = probeStatuses(stdout);
+  const probe = probeStatuses(resultLine);
   const modules = watched.flatMap((name) => {
     const status = fromTrace.get(name) ?? probe.modules.get(name);
     return status ? [status] : [];
@@ -82,9 +74,8 @@ function traceStatuses(trace: readonly TraceEvent[], watched: readonly string[])
   return statuses;
 }
 
-function probeStatuses(stdout: string): { python?: string; modules: Map<string, ModuleStatus> } {
+function probeStatuses(line: ResultLine | undefined): { python?: string; modules: Map<string, ModuleStatus> } {
   const modules = new Map<string, ModuleStatus>();
-  const line = parseResultLine(stdout);
   if (line?.stage !== 'probe') return { modules };
   for (const module of line.report.modules ?? []) {
     if (typeof module?.name !== 'string') continue;
@@ -101,10 +92,10 @@ function probeStatuses(stdout: string): { python?: string; modules: Map<string, 
  * wherever it shows (an extension that failed to load, or deep in the exception chain, which
  * NumPy wraps in advice), else the deepest link of the chain.
  */
-function failedStatus(name: string, extensionErrors: string[], chain: ExceptionLink[], source: ModuleStatus['source'], traceback?: string): ModuleStatus {
-  const shown = typeof traceback === 'string' && traceback ? { traceback } : {};
+function failedStatus(name: string, extensionErrors: string[], chain: ExceptionLink[], source: ModuleStatus['source'], traceback: string | undefined): ModuleStatus {
   const candidates = [...extensionErrors, ...[...chain].reverse().map((link) => link.message ?? '')];
   const withSymbol = candidates.find((text) => undefinedSymbol(text));
+  const shown = traceback ? { traceback } : {};
   if (withSymbol) {
     const symbol = undefinedSymbol(withSymbol)!;
     const line = withSymbol.split('\n').find((l) => l.includes(`undefined symbol: ${symbol}`))?.trim() ?? withSymbol.trim();

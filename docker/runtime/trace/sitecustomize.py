@@ -11,6 +11,17 @@ import os
 import sys
 
 
+def exception_chain(exc):
+    """The exception, then its __cause__/__context__ down to the original error (the dlmatrix
+    probe reports its failed imports with this too)."""
+    seen, links = set(), []
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        links.append({"type": type(exc).__name__, "message": str(exc)})
+        exc = exc.__cause__ or exc.__context__
+    return links
+
+
 def _install(trace_path, watched):
     import json
     from importlib import machinery
@@ -25,14 +36,6 @@ def _install(trace_path, watched):
                 os.close(fd)
         except Exception:
             pass  # the trace must never break the program it watches
-
-    def chain(exc):
-        seen, links = set(), []
-        while exc is not None and id(exc) not in seen:
-            seen.add(id(exc))
-            links.append({"type": type(exc).__name__, "message": str(exc)})
-            exc = exc.__cause__ or exc.__context__
-        return links
 
     emit({"event": "start", "pid": os.getpid(), "python": "%d.%d.%d" % sys.version_info[:3],
           "executable": sys.executable})
@@ -75,7 +78,7 @@ def _install(trace_path, watched):
             def failed(exc):
                 import traceback  # only when something failed: every loader pays for imports at start
 
-                emit({"event": "import", "module": name, "ok": False, "chain": chain(exc),
+                emit({"event": "import", "module": name, "ok": False, "chain": exception_chain(exc),
                       "traceback": "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))})
 
             # An extension module is loaded (dlopen) in create_module, a package runs in exec_module.

@@ -1,4 +1,4 @@
-// The matrix.yaml `dlmatrix init` writes: the new `fixture:` mapping form, every choice explained
+// The matrix.yaml `dlmatrix init` writes: the `project:` mapping form, every choice explained
 // in a comment so the file reads as documentation of the project's test matrix.
 import type { InitPlan } from './init-plan.ts';
 
@@ -18,7 +18,7 @@ export function renderMatrix(plan: InitPlan, version: string): string {
   comment('distro, opened with dlopen() by each loader under each flag combination, and its entry must');
   comment('import everything in `imports`. `npx dlmatrix plan` lists the cells, `npx dlmatrix run` runs them.');
   for (const note of plan.notes) comment(`NOTE: ${note}`);
-  line('fixture:');
+  line('project:');
   line(noted('  path: .', `the Cargo ${project.isWorkspace ? 'workspace' : 'package'}, relative to this file`));
   line(noted(`  build: ${plan.build}`, 'run in a copy of the project'));
   line(noted(`  library: ${plan.libraryPath}`, `the cdylib of package ${library.name}`));

@@ -1,4 +1,4 @@
-// Exported C functions without arguments in Rust sources: the candidates for `fixture.entry`
+// Exported C functions without arguments in Rust sources: the candidates for `project.entry`
 // (the built-in loaders call it as `void f(void)`, or `int f(void)` with entry-returns: int).
 
 export interface EntryCandidate {
