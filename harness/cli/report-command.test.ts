@@ -1,6 +1,6 @@
 // `dlmatrix report DIR` without Docker: a journal turned into reports, a damaged journal refused
 // with exit 2 naming the line, and a full disk reported with exit 4 and only the files written.
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -63,4 +63,29 @@ describe('dlmatrix report', () => {
     expect(output.stderr).toContain(`reports in ${join(full, 'reports')}: results.json\n`);
     expect(readdirSync(join(full, 'reports'))).toEqual(['results.json']);
   });
+});
+
+describe('dlmatrix report on a journal bigger than one string can hold', () => {
+  it('reads 560 cells that printed 1.1 MB each (620 MB, as a run before output was kept short left it), and writes every report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dlmatrix-huge-'));
+    try {
+      const flood = makeCell({ output: { stdout: `${'x'.repeat(1_100_000)}\n@@dlmatrix {"stage":"probe"}\n`, stderr: '' } });
+      const huge = Array.from({ length: 560 }, (_, i) => ({ ...flood, id: `${flood.id}/${i}`, axes: { ...flood.axes, wait: String(i) } }));
+      const planned = huge.map(({ id, axes, environment, expected }) => ({ id, axes, environment, expected }));
+      const fd = openSync(join(dir, JOURNAL_FILE), 'w');
+      writeSync(fd, `${JSON.stringify({ type: 'begin', header: headerOf(makeResults([flood])), planned })}\n`);
+      for (const cell of huge) writeSync(fd, `${JSON.stringify({ type: 'cell', cell })}\n`);
+      closeSync(fd);
+      expect(statSync(join(dir, JOURNAL_FILE)).size).toBeGreaterThan(0x1fffffe8); // more than V8's longest string
+      expect(await main(['report', dir])).toBe(1); // killed before its end: red
+      expect(output.stderr).toContain('recovered 560 finished cells of an interrupted run; 0 not run');
+      const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+      expect(results.cells).toHaveLength(560);
+      // Each output kept to its head and tail: the result line at its end survives.
+      expect(results.cells[0].output.stdout).toMatch(/^x+\n\[dlmatrix: \d+ characters of output left out here\]\nx+\n@@dlmatrix \{"stage":"probe"\}\n$/);
+      expect(statSync(join(dir, 'results.json')).size).toBeLessThan(60_000_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

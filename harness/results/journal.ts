@@ -17,6 +17,7 @@ import { stoppedBeforeRun, type PlannedCellRef } from './not-run.ts';
 import type { CellResult, EnvironmentInfo, RunHeader } from './run-results.ts';
 import { cellProblems, environmentProblems, headerProblems, isObject, plannedCellProblems } from './validate.ts';
 import { keptOutput } from './cell-output.ts';
+import { SharedValues } from './shared-values.ts';
 
 export const JOURNAL_FILE = 'results.jsonl';
 export const UNFINISHED_REASON = 'not run: the run ended before this cell finished (dlmatrix was killed or the machine stopped)';
@@ -50,6 +51,7 @@ export function readJournal(path: string): RecoveredRun {
   let finish: { finishedAt: string; interrupted: boolean } | undefined;
   let ended = false;
   const problems: string[] = [];
+  const shared = new SharedValues();
   try {
     for (const { number, text, terminated } of readLines(path)) {
       if (!text.trim()) continue;
@@ -79,7 +81,7 @@ export function readJournal(path: string): RecoveredRun {
       }
       const record = line.value;
       if (record.type === 'environment') environments.set(record.environment.key, record.environment);
-      else if (record.type === 'cell') cells.set(record.cell.id, { ...record.cell, resolved: record.cell.resolved ?? {}, output: keptOutput(record.cell.output) });
+      else if (record.type === 'cell') cells.set(record.cell.id, shared.cell({ ...record.cell, resolved: record.cell.resolved ?? {}, output: keptOutput(record.cell.output) }));
       else if (record.type === 'finish') finish = { finishedAt: record.finishedAt, interrupted: record.interrupted };
       else if (record.type === 'end') {
         ended = true;

@@ -8,6 +8,7 @@ import { keptOutput } from './cell-output.ts';
 import { computeFindings } from './findings.ts';
 import { JsonShapeError, readJsonWithCells } from './json-cells-reader.ts';
 import { RESULTS_SCHEMA_VERSION, type CellResult, type RunResults } from './run-results.ts';
+import { SharedValues } from './shared-values.ts';
 import { summarize } from './summary.ts';
 import { cellProblems, environmentProblems, headerProblems, isObject } from './validate.ts';
 
@@ -55,12 +56,13 @@ const PROBLEMS_SHOWN = 5;
 export function readResultsFile(path: string): RunResults {
   const cells: CellResult[] = [];
   const problems: string[] = [];
+  const shared = new SharedValues();
   let data: unknown;
   try {
     data = readJsonWithCells(path, (cell, index) => {
       const found = cellProblems(cell, `cells[${index}]`);
       if (found.length > 0) problems.push(...found);
-      else cells.push(normalized(cell as CellResult));
+      else cells.push(shared.cell(normalized(cell as CellResult)));
     });
   } catch (err) {
     if (err instanceof JsonShapeError) throw new ResultsFileError(path, `not a valid dlmatrix results file: ${err.message}`);
