@@ -18,8 +18,10 @@ export const REPORT_HELP = `Usage: dlmatrix report DIR [options]
 
 Writes results.json, junit.xml and index.html (and what --reporter asks for) from DIR/${JOURNAL_FILE},
 the journal every run keeps as cells finish. Use it after a run was killed before it could write
-its reports (kill -9, a cancelled CI job): the finished cells are kept, the others are marked
-"not run". (A new run into the same folder does this by itself, into DIR/interrupted-run.)
+its reports (kill -9, a cancelled CI job, a full disk): the finished cells are kept, the others
+are marked "not run" (failures: they should have run). The journal is read line by line at any
+size; a line it cannot use is named and left out. (A new run into the same folder does this by
+itself: it moves the journal to DIR/interrupted-run[-N] and writes its reports there.)
 
 Options:
   --out DIR          where the reports go (default: the journal's folder)
@@ -27,7 +29,9 @@ Options:
   -h, --help         show this help
 
 Exit codes: 0 the run had finished and every cell met its expectation, 1 some did not or the
-run had not finished, 2 bad arguments or no journal, 4 a report could not be written.
+run had not finished, 2 bad arguments, a journal with nothing to recover (empty, not a journal;
+the message names the line), or --out in use by another dlmatrix command, 4 a report could not
+be written (the message says which file and why).
 
 Example:
   npx dlmatrix report reports

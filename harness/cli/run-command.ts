@@ -78,10 +78,11 @@ Options:
   --verbose          print every build step and cell
   -h, --help         show this help
 
-Exit codes: 0 every cell met its expectation, 1 some did not, 2 bad matrix file or arguments,
+Exit codes: 0 every cell met its expectation, 1 some did not (or should have run and did not),
+2 bad matrix file or arguments (also a selection of no cell, or --out in use by another run),
 3 no Docker engine answering (also when it goes away mid-run), 4 a report could not be written
-(the message says which file and why), 130 interrupted by Ctrl-C, 143 by SIGTERM, 129 by SIGHUP
-(results gathered so far are still written).
+(or --out cannot be: the message says which file and why), 130 interrupted by Ctrl-C, 143 by
+SIGTERM, 129 by SIGHUP (results gathered so far are still written).
 
 Examples:
   npx dlmatrix run
