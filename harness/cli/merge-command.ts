@@ -35,8 +35,8 @@ Options:
   -h, --help         show this help
 
 Exit codes: 0 every merged cell met its expectation, 1 some did not or planned cells are
-missing, 2 bad arguments or files (or --out in use by another dlmatrix command), 4 a report
-could not be written (the message says which file and why).
+missing, 2 bad arguments or files (or --out in use by another dlmatrix command),
+4 a report could not be written (the message says which file and why).
 
 Example:
   npx dlmatrix merge shard-1 shard-2 shard-3 --out reports
