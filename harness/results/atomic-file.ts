@@ -54,8 +54,13 @@ export function writeFileAtomic(path: string, content: string | Iterable<string>
 }
 
 function writeAll(fd: number, text: string): void {
-  const bytes = Buffer.from(text, 'utf8');
-  for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
+  // A string is written without a Buffer of our own (buffers are freed only when the GC runs);
+  // a short write, rare on a file, finishes from a Buffer.
+  const written = writeSync(fd, text);
+  const bytes = Buffer.byteLength(text);
+  if (written >= bytes) return;
+  const rest = Buffer.from(text, 'utf8');
+  for (let offset = written; offset < bytes; ) offset += writeSync(fd, rest, offset);
 }
 
 const REASONS: Record<string, string> = {

@@ -24,8 +24,9 @@ export function* readLines(path: string): Generator<Line> {
       if (read === 0) break;
       let start = 0;
       for (let end = buffer.indexOf(10, start); end !== -1 && end < read; end = buffer.indexOf(10, start)) {
-        pending.push(buffer.subarray(start, end));
-        yield { number: ++number, text: Buffer.concat(pending).toString('utf8'), terminated: true };
+        // Decoded straight from the read buffer; only a line that spans reads is copied first.
+        const text = pending.length === 0 ? buffer.toString('utf8', start, end) : Buffer.concat([...pending, buffer.subarray(start, end)]).toString('utf8');
+        yield { number: ++number, text, terminated: true };
         pending = [];
         start = end + 1;
       }

@@ -10,13 +10,14 @@ export class SharedValues {
 
   /** The same cell, its repeated values replaced by shared copies (the cell is changed in place). */
   cell(cell: CellResult): CellResult {
-    cell.axes = this.object(cell.axes, () => Object.fromEntries(Object.entries(cell.axes).map(([k, v]) => [this.string(k), this.string(v)])) as CellResult['axes']);
+    cell.axes = this.object(Object.entries(cell.axes).join('\u0000'), () => Object.fromEntries(Object.entries(cell.axes).map(([k, v]) => [this.string(k), this.string(v)])) as CellResult['axes']);
     cell.environment = this.string(cell.environment);
-    cell.expected = this.object(cell.expected, () => cell.expected);
-    cell.resolved = this.object(cell.resolved, () => cell.resolved);
+    cell.expected = this.object(cell.expected.join('\u0000'), () => cell.expected);
+    cell.resolved = this.object(JSON.stringify(cell.resolved), () => cell.resolved);
     if (cell.reason !== undefined) cell.reason = this.string(cell.reason);
     if (cell.symbol !== undefined) cell.symbol = this.string(cell.symbol);
-    if (cell.modules !== undefined) cell.modules = this.object(cell.modules, () => cell.modules);
+    // Modules hold tracebacks: their texts are shared, not looked up as a whole.
+    if (cell.modules !== undefined) cell.modules = cell.modules.map((module) => this.sharedStrings(module));
     if (cell.command !== undefined) cell.command = cell.command.map((part) => this.string(part));
     cell.output = { ...cell.output, stdout: this.string(cell.output.stdout), stderr: this.string(cell.output.stderr) };
     return cell;
@@ -29,9 +30,14 @@ export class SharedValues {
     return value;
   }
 
-  /** One shared copy per distinct JSON value (treated as read-only by every reader). */
-  private object<T>(value: T, make: () => T): T {
-    const key = JSON.stringify(value);
+  /** A flat object with its string values shared. */
+  private sharedStrings<T extends object>(value: T): T {
+    for (const [key, field] of Object.entries(value)) if (typeof field === 'string') (value as Record<string, unknown>)[key] = this.string(field);
+    return value;
+  }
+
+  /** One shared copy per distinct key (treated as read-only by every reader). */
+  private object<T>(key: string, make: () => T): T {
     const known = this.objects.get(key);
     if (known !== undefined) return known as T;
     const made = make();
