@@ -88,9 +88,21 @@ def manifest(*args):
     subprocess.check_call([sys.executable, os.path.join(SCRIPTS, "manifest.py")] + list(args), env=env)
 
 
+def libpython_dir():
+    """The folder of the toolchain's shared libpython (its manifest says), for the linker only."""
+    with open(LAYOUT["DLMATRIX_MANIFEST"]) as handle:
+        libpython = json.load(handle)["python"]["libpython"]
+    return os.path.dirname(libpython["path"]) if libpython["kind"] == "shared" else None
+
+
 def build_linked_loaders(config, variant, library, bin_dir):
     """The built-in `linked` loaders: executables that name the library at link time."""
     lib_dir, lib_file = os.path.split(library)
+    # The linker checks the library's own needs (libpython) when it links an executable; a
+    # libpython off the loader's path (a standalone Python) is shown to it with -rpath-link,
+    # which records nothing in the executable: at run time it is found, or not, as any host's.
+    python_dir = libpython_dir()
+    rpath_link = ("-Wl,-rpath-link,%s" % python_dir) if python_dir else ""
     entry, kind = config["entry"], config["entryKind"]
     if config["linked"] and entry not in exports(library):
         # The matrix names an entry the library does not export: the harness reports that at
@@ -99,8 +111,8 @@ def build_linked_loaders(config, variant, library, bin_dir):
         return
     if "c" in config["linked"]:
         program = os.path.join(bin_dir, "loader-c-linked")
-        shell("gcc -O1 -Wall -o %s -DENTRY=%s -DENTRY_KIND_%s %s/linked.c -L%s -l:%s -Wl,-rpath,%s" % (
-            program, entry, kind.upper(), SRC + "/linked", lib_dir, lib_file, lib_dir),
+        shell("gcc -O1 -Wall -o %s -DENTRY=%s -DENTRY_KIND_%s %s/linked.c -L%s -l:%s -Wl,-rpath,%s %s" % (
+            program, entry, kind.upper(), SRC + "/linked", lib_dir, lib_file, lib_dir, rpath_link),
             bin_dir, os.environ, "linking the C loader")
         manifest("linked", variant, "c", program)
     if "rust" in config["linked"]:
@@ -113,8 +125,8 @@ def build_linked_loaders(config, variant, library, bin_dir):
         with open(path, "w") as handle:
             handle.write(source)
         program = os.path.join(bin_dir, "loader-rust-linked")
-        shell("rustc -O -o %s %s -L %s -l dylib=%s -C link-args=-Wl,-rpath,%s" % (
-            program, path, lib_dir, name, lib_dir),
+        shell("rustc -O -o %s %s -L %s -l dylib=%s -C link-arg=-Wl,-rpath,%s%s" % (
+            program, path, lib_dir, name, lib_dir, (" -C link-arg=" + rpath_link) if rpath_link else ""),
             bin_dir, os.environ, "linking the Rust loader")
         os.unlink(path)
         manifest("linked", variant, "rust", program)
