@@ -5,6 +5,14 @@
 //  - an installed package has only the compiled JavaScript (dist/, built by `prepack`): plain node.
 import { existsSync } from 'node:fs';
 
+// A reader that goes away (`dlmatrix run 2>&1 | head -1`, a closed terminal) must never stop a
+// run: what it would have printed is dropped, the run goes on and writes its reports.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+  });
+}
+
 const sources = new URL('../harness/cli/main.ts', import.meta.url);
 const compiled = new URL('../dist/cli/main.js', import.meta.url);
 

@@ -22,17 +22,17 @@ const show = (path: string) => relative(dirname(HARNESS), path).split(sep).join(
 // path a folder may depend on (besides itself); `never` lists the ones it may not. Paths outside
 // harness/ and packages are left to the lists, except `dockerode` (DOCKERODE below).
 const LAYERS: Record<string, { only?: string[]; never?: string[] }> = {
-  matrix: { only: ['results/types.ts'] },
+  matrix: { only: ['results/run-results.ts'] },
   // The image contract: what crosses into the images and back, shared by docker/, run/ and verdict/.
   image: { only: [] },
-  plan: { only: ['matrix/', 'verdict/expectations.ts', 'results/types.ts'] },
+  plan: { only: ['matrix/', 'verdict/expectations.ts', 'results/run-results.ts'] },
   // The images stage builds what the plan decided (ProjectBuildPlan), nothing else of it; it reads
   // the project's Cargo files through the one Cargo reader.
   docker: { only: ['plan/project-build.ts', 'image/', 'cargo/'] },
   run: {
     only: ['docker/container-client.ts', 'docker/labels.ts', 'docker/images.ts', 'image/', 'matrix/flags.ts', 'matrix/suggest.ts', 'matrix/types.ts', 'plan/', 'verdict/', 'results/', 'report/reporter.ts'],
   },
-  verdict: { only: ['results/types.ts', 'matrix/', 'image/'] },
+  verdict: { only: ['results/run-results.ts', 'matrix/', 'image/'] },
   results: { only: [] },
   pypi: { only: [] },
   cpython: { only: ['pypi/proxy-fetch.ts'] },

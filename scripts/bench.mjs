@@ -14,7 +14,7 @@
 //                 --cache-registry REPO) again from the registry alone;
 //   report scale  generated results of 100,000 cells (--report-scale N: only this section, at N
 //                 cells; no Docker needed): index.html's size, first view and filter times in
-//                 headless Chromium, `dlmatrix report DIR` time and peak memory (report-scale.mjs).
+//                 headless Chromium, `dlmatrix report DIR` and `merge DIR` time and peak memory (report-scale.mjs).
 // It removes only what dlmatrix made: images labelled dev.dlmatrix.managed and BuildKit cache
 // records of dlmatrix's builds (their description names the in-image root, or they are built on one).
 // It runs under tsx (npm run bench), so it reads the in-image paths and the cells' thread limit

@@ -1,8 +1,8 @@
 // The reports at scale, a section of scripts/bench.mjs (`npm run bench -- --report-scale N` runs
 // only this): generates a realistic finished run of N cells (scripts/generate-results.mjs), writes
 // index.html through the real HTML reporter, opens it from disk in headless Chromium and measures
-// what a reader waits for; then times `dlmatrix report DIR` on the same run's journal and its peak
-// memory. Prints figures, never pass/fail: they depend on the machine.
+// what a reader waits for; then times `dlmatrix report DIR` on the same run's journal and
+// `dlmatrix merge DIR` on its results.json, with their peak memory. Prints figures, never pass/fail: they depend on the machine.
 //   size            index.html in MB;
 //   first view      from navigation start until the summary, findings and failures are shown and
 //                   the page answers (its script has started: the filter count is written, and a
@@ -87,8 +87,8 @@ async function measurePage(file, timeoutMs) {
   }
 }
 
-/** `dlmatrix report DIR --out OUT`: wall time, exit code and peak RSS of the process. */
-function reportCommand(dir) {
+/** `dlmatrix report DIR --out OUT` (or `merge`): wall time, exit code and peak RSS of the process. */
+function reportCommand(dir, command = 'report') {
   const out = mkdtempSync(join(tmpdir(), 'dlmatrix-report-scale-out-'));
   const start = process.hrtime.bigint();
   const run = spawnSync('node', ['--import', PEAK_RSS_HOOK, CLI, 'report', dir, '--out', out, '--reporter', 'json,junit,html'], {
@@ -132,6 +132,8 @@ export async function reportScale(cells, { line, timeoutMs = 300_000 } = {}) {
   const report = reportCommand(dir);
   line(`report ${cells}: dlmatrix report DIR`, `${seconds(report.ms)} exit ${report.status}, peak RSS ${mb(report.peakKb * 1024)} (targets < 30 s, <= 500 MB: ${(report.ms / 30000).toFixed(2)}x, ${((report.peakKb * 1024) / 500e6).toFixed(2)}x)`);
   line(`report ${cells}: files written`, report.files.join(', ') || `none (${report.stderr})`);
+  const merge = reportCommand(dir, 'merge');
+  line(`report ${cells}: dlmatrix merge DIR`, `${seconds(merge.ms)} exit ${merge.status}, peak RSS ${mb(merge.peakKb * 1024)} (targets < 30 s, <= 500 MB: ${(merge.ms / 30000).toFixed(2)}x, ${((merge.peakKb * 1024) / 500e6).toFixed(2)}x)`);
   // Hundreds of MB at 100,000 cells: nothing is left behind.
   rmSync(dir, { recursive: true, force: true });
 }

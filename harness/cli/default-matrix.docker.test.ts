@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HARNESS_ROOT } from '../docker/build-context.ts';
 import { LAYOUT } from '../image/layout.ts';
-import type { RunResults } from '../results/types.ts';
+import type { RunResults } from '../results/run-results.ts';
 import { readResults, runCli } from '../test-support/run-cli.ts';
 
 /** `pip download` of a NumPy requirement in an environment's image, by its own pip and Python. */

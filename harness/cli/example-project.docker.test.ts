@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { HARNESS_ROOT } from '../docker/build-context.ts';
-import type { CellResult, RunResults } from '../results/types.ts';
+import type { CellResult, RunResults } from '../results/run-results.ts';
 import { containersOf, readResults, runCli, type CliRun } from '../test-support/run-cli.ts';
 
 describe('examples/embed-numpy (real Docker)', () => {

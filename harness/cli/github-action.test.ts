@@ -198,7 +198,7 @@ describe('action.yml', () => {
     expect(last.status).toBe(1);
     expect(last.stderr).toContain('no results from shard 1/2');
     expect(last.stdout).toMatch(/^::error title=dlmatrix%3A 2 cells skipped%3A not run%3A missing from the merged shard results::/m);
-    expect(summary).toMatch(/^## ❌ dlmatrix: 2 of 4 cells failed\n/);
+    expect(summary).toMatch(/^## ❌ dlmatrix: 2 of 4 cells did not run\n/);
   });
 
   it('turns the inputs of a run into its options, passing --cache-registry only when set', () => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HARNESS_ROOT } from '../docker/build-context.ts';
-import type { RunResults } from '../results/types.ts';
+import type { RunResults } from '../results/run-results.ts';
 import { readResults, runCli } from '../test-support/run-cli.ts';
 
 const docker = (...args: string[]) => spawnSync('docker', args, { encoding: 'utf8' });

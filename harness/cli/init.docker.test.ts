@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { HARNESS_ROOT } from '../docker/build-context.ts';
-import type { RunResults } from '../results/types.ts';
+import type { RunResults } from '../results/run-results.ts';
 import { writePyo3Issue4000 } from '../test-support/pyo3-4000-workspace.ts';
 import { readResults, runCli } from '../test-support/run-cli.ts';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { selectShard } from '../plan/shard.ts';
 import { MISSING_REASON } from '../results/merge.ts';
-import type { RunResults } from '../results/types.ts';
+import type { RunResults } from '../results/run-results.ts';
 import { captureOutput } from '../test-support/capture-output.ts';
 import { makeCell, makeResults } from '../test-support/make-results.ts';
 import { loadPlan } from './load-plan.ts';
@@ -77,13 +77,13 @@ describe('dlmatrix merge', () => {
     const merged = results(out);
     expect(merged.cells.map((c) => c.id)).toEqual(plan.cells.map((c) => c.id));
     for (const id of lost) expect(merged.cells.find((c) => c.id === id)).toMatchObject({ outcome: 'skipped', verdict: 'fail', reason: MISSING_REASON });
-    expect(merged.summary.failed).toBe(lost.length);
+    expect(merged.summary).toMatchObject({ failed: 0, notRun: lost.length });
     // junit.xml: each is an <error> that says why.
     const junit = read(out, 'junit.xml');
     expect(junit.match(/<error message="expected [^"]*, got skipped: not run: missing from the merged shard results" type="skipped">/g)).toHaveLength(lost.length);
     // index.html: failed in the header and listed among the problems.
     const html = read(out, 'index.html');
-    expect(html).toContain(`✗ ${lost.length} of ${plan.cells.length} cells failed`);
+    expect(html).toContain(`✗ ${lost.length} of ${plan.cells.length} cells did not run`);
     expect(html.match(/<tr class="problem"/g)).toHaveLength(lost.length);
   });
 
@@ -136,7 +136,7 @@ describe('dlmatrix merge', () => {
     vi.stubEnv('GITHUB_STEP_SUMMARY', summary);
     expect(await main(['merge', folders[1]!, '--out', out])).toBe(1);
     const lost = selectShard(plan.cells, { index: 1, count: 2 });
-    expect(readFileSync(summary, 'utf8')).toMatch(new RegExp(`^## ❌ dlmatrix: ${lost.length} of 12 cells failed\n`));
+    expect(readFileSync(summary, 'utf8')).toMatch(new RegExp(`^## ❌ dlmatrix: ${lost.length} of 12 cells did not run\n`));
     const annotations = output.stdout.split('\n').filter((line) => line.startsWith('::error '));
     expect(annotations).toHaveLength(1);
     expect(annotations[0]).toContain(`::error title=dlmatrix%3A ${lost.length} cells skipped%3A not run%3A missing from the merged shard results::${lost.length} cells expected `);

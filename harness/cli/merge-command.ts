@@ -2,16 +2,20 @@
 // but none of the inputs has (a shard's artifact is missing) are listed, reported as failures
 // that did not run, and make the merge exit 1.
 import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Multiplexer } from '../report/multiplexer.ts';
-import { createReporters, reportFiles, reporterNames, REPORTER_NAMES } from '../report/reporter-names.ts';
-import { mergeResults, type PlannedCellRef } from '../results/merge.ts';
+import { createReporters, reporterNames, REPORTER_NAMES } from '../report/reporter-names.ts';
+import { assembleResults } from '../results/assemble.ts';
+import { mergeResults } from '../results/merge.ts';
+import type { PlannedCellRef } from '../results/not-run.ts';
 import { readResultsFile } from '../results/results-file.ts';
 import { ShardMismatchError, shardCoverage } from '../results/shard-coverage.ts';
+import { missedCount } from '../results/summary.ts';
 import { parseCommandArgs, UsageError } from './args.ts';
 import { EXIT } from './exit-codes.ts';
 import { loadPlan } from './load-plan.ts';
-import { reportWriteFailures } from './report-failures.ts';
+import { withOutDir } from './out-dir.ts';
+import { reportWriteFailures, writtenReportFiles } from './report-failures.ts';
 
 export const MERGE_HELP = `Usage: dlmatrix merge DIR|FILE... [options]
 
@@ -31,8 +35,8 @@ Options:
   -h, --help         show this help
 
 Exit codes: 0 every merged cell met its expectation, 1 some did not or planned cells are
-missing, 2 bad arguments or files, 4 a report could not be written (the message says which
-file and why).
+missing, 2 bad arguments or files (or --out in use by another dlmatrix command),
+4 a report could not be written (the message says which file and why).
 
 Example:
   npx dlmatrix merge shard-1 shard-2 shard-3 --out reports
@@ -80,7 +84,7 @@ export async function mergeCommand(argv: string[]): Promise<number> {
     const selection = coverage?.selection ?? { only: [], cells: [] };
     planned = loadPlan({ configPath, only: selection.only, cellIds: selection.cells }, () => {}).plan.cells;
   }
-  const { results, duplicates, missing } = mergeResults(
+  const { record, duplicates, missing } = mergeResults(
     parts.map((part) => part.results),
     { planned, requireAll: coverage !== undefined && haveMatrix },
   );
@@ -94,12 +98,15 @@ export async function mergeCommand(argv: string[]): Promise<number> {
     warn(`${missing.length} planned ${missing.length === 1 ? 'cell is' : 'cells are'} missing from the shard results, reported as failures that did not run:\n${[...shown, ...more].join('\n')}`);
   }
 
-  const outDir = resolve(values.out!);
   const baseline = values.baseline ? readResultsFile(values.baseline) : undefined;
-  const reporter = new Multiplexer(createReporters(names, { outDir, report: { baseline } }));
-  await reporter.onEnd(results);
-  process.stderr.write(`merged ${parts.length} results into ${values.out}: ${reportFiles(names).join(', ')}\n`);
-  if (reportWriteFailures(reporter)) return EXIT.reports;
-  // A missing shard with no matrix to list its cells is still a failure: the merge is incomplete.
-  return results.summary.failed > 0 || (coverage?.missing.length ?? 0) > 0 ? EXIT.failed : EXIT.ok;
+  const { results, diff } = assembleResults(record, baseline);
+  return withOutDir(values.out!, { command: 'merge', warn: (line) => process.stderr.write(`${line}\n`) }, async (outDir) => {
+    const reporter = new Multiplexer(createReporters(names, { outDir }));
+    await reporter.onEnd(results, diff);
+    const written = writtenReportFiles(names, reporter);
+    process.stderr.write(`merged ${parts.length} results${written.length ? ` into ${values.out}: ${written.join(', ')}` : ''}\n`);
+    if (reportWriteFailures(reporter)) return EXIT.reports;
+    // A missing shard with no matrix to list its cells is still a failure: the merge is incomplete.
+    return missedCount(results.summary) > 0 || (coverage?.missing.length ?? 0) > 0 ? EXIT.failed : EXIT.ok;
+  });
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HARNESS_ROOT } from '../docker/build-context.ts';
-import type { CellResult } from '../results/types.ts';
+import type { CellResult } from '../results/run-results.ts';
 import { readResults, runCli } from '../test-support/run-cli.ts';
 
 const MATRIX = `project:

@@ -1,15 +1,17 @@
-// What CI does to a run, for real: kill -9 (a cancelled job), the engine going away mid-run, a
-// loader that ignores SIGTERM, two runs at once on one engine, a typo in a NumPy pin. Nothing
-// leaks, nothing gathered is lost, nothing turns green by mistake.
-import { spawn } from 'node:child_process';
+// What CI does to a run, for real: kill -9 (a cancelled job, again and again), the engine going
+// away mid-run, a loader that ignores SIGTERM, two runs at once on one engine or into one folder,
+// a reader that closes the pipe, a full disk, a typo in a NumPy pin. Nothing leaks, nothing
+// gathered is lost, nothing turns green by mistake.
+import { spawn, spawnSync } from 'node:child_process';
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HARNESS_ROOT } from '../docker/build-context.ts';
 import { LAYOUT } from '../image/layout.ts';
 import { CLI, containersOf, readResults, runCli } from '../test-support/run-cli.ts';
+import { fill, smallFilesystem } from '../test-support/small-filesystem.ts';
 
 const PROBE = join(HARNESS_ROOT, 'crates', 'probe');
 
@@ -25,6 +27,8 @@ loaders:
     run: [sh, -c, 'sleep 1; exec ${LAYOUT.bin}/loader-c "$0" "RTLD_GLOBAL|RTLD_NOW" dlmatrix_probe probe numpy', "{library}"]
   stubborn:
     run: [sh, -c, 'trap "" TERM; echo started; while :; do sleep 1; done']
+  chatty:
+    run: [sh, -c, 'head -c 100000 /dev/zero | tr "\\0" x; echo; exec ${LAYOUT.bin}/loader-c "$0" "RTLD_GLOBAL|RTLD_NOW" dlmatrix_probe probe numpy', "{library}"]
 matrix:
   distro: [bookworm]
   python: [system]
@@ -108,11 +112,19 @@ describe('resilience (real Docker)', () => {
     expect(finished.length).toBeGreaterThanOrEqual(1);
     expect(results.cells.filter((c) => c.reason?.startsWith('not run: the run ended before this cell finished')).length).toBe(8 - finished.length);
 
-    // The next run into the same folder saves the killed run's reports first.
+    // A second run into the folder is killed too: the next run keeps both, each in its own folder.
+    const second = spawnRun(['--config', slowMatrix(4), '--out', out, '--jobs', '1']);
+    await second.firstPass;
+    expect(second.stderr()).toContain(`its reports are in ${join(out, 'interrupted-run')}`);
+    second.child.kill('SIGKILL');
+    await second.exited;
     const next = await runCli(['run', '--config', slowMatrix(1), '--out', out]);
     expect(next.code, next.stderr).toBe(0);
-    expect(next.stderr).toContain(`its reports are in ${join(out, 'interrupted-run')}`);
+    expect(next.stderr).toContain(`its reports are in ${join(out, 'interrupted-run-2')}`);
     expect(readResults(join(out, 'interrupted-run')).cells).toHaveLength(8);
+    expect(readResults(join(out, 'interrupted-run-2')).cells).toHaveLength(4);
+    expect(readResults(join(out, 'interrupted-run')).startedAt).toBe(results.startedAt);
+    expect(readResults(out).cells).toHaveLength(1);
   });
 
   it('SIGTERM (a CI cancel) exits 143 with the results gathered so far; a second Ctrl-C quits at once and still leaves no container', async () => {
@@ -174,6 +186,59 @@ describe('resilience (real Docker)', () => {
     expect(await first.exited, first.stderr()).toBe(0);
     expect(readResults(a).cells.every((c) => c.outcome === 'loaded')).toBe(true);
     expect(readResults(b).cells.every((c) => c.outcome === 'loaded')).toBe(true);
+  });
+
+  it('two runs into one folder: the second refuses (exit 2) or, with --wait, waits; neither disturbs the other', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'dlmatrix-shared-'));
+    const first = spawnRun(['--config', slowMatrix(6), '--out', out, '--jobs', '1']);
+    await first.firstPass;
+    const refused = await runCli(['run', '--config', slowMatrix(2), '--out', out]);
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.stderr).toContain(`is in use by dlmatrix run (pid ${first.child.pid} on `);
+    const waiting = spawnRun(['--config', slowMatrix(2), '--out', out, '--wait']);
+    expect(await first.exited, first.stderr()).toBe(0);
+    expect(await waiting.exited, waiting.stderr()).toBe(0);
+    expect(waiting.stderr()).toContain(`waiting for dlmatrix run (pid ${first.child.pid} on `);
+    // The first run finished whole (its journal has one begin and one end), then the second ran.
+    expect(first.stderr()).toMatch(/6 cells: 6 passed/);
+    expect(readResults(out).cells).toHaveLength(2);
+    expect(existsSync(join(out, 'interrupted-run'))).toBe(false);
+    const lines = readFileSync(join(out, 'results.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line).type);
+    expect(lines.filter((type) => type === 'begin')).toHaveLength(1);
+    expect(lines.at(-1)).toBe('end');
+  });
+
+  it('a closed stdout/stderr (`run 2>&1 | head -1`) does not stop the run: every cell runs and the reports are written', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'dlmatrix-epipe-'));
+    const piped = spawnSync('bash', ['-c', `node ${CLI} run --config ${slowMatrix(3)} --out ${out} --jobs 1 2>&1 | head -1; exit \${PIPESTATUS[0]}`], {
+      encoding: 'utf8',
+      env: { ...process.env, CI: 'true' },
+    });
+    expect(piped.stdout.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(piped.status).toBe(0);
+    expect(readResults(out).cells.map((c) => c.outcome)).toEqual(['loaded', 'loaded', 'loaded']);
+    expect(readFileSync(join(out, 'results.jsonl'), 'utf8').trim().split('\n').at(-1)).toBe('{"type":"end"}');
+  });
+
+  it('on a full disk: exit 4 naming the file, no `end` in the journal, and the next run keeps the run and writes its reports', async () => {
+    const disk = smallFilesystem('2m');
+    const out = join(disk, 'reports');
+    // Two cells printing 100 kB each: the journal fits, the reports do not.
+    const matrix = slowMatrix(2, { loader: 'chatty' });
+    fill(disk, 230 * 1024);
+    const full = await runCli(['run', '--config', matrix, '--out', out]);
+    expect(full.code, full.stderr).toBe(4);
+    expect(full.stderr).toMatch(/the json report could not be written: cannot write .*results\.json: no space left on the device \(ENOSPC\)/);
+    // Only what was written is listed (junit.xml, which repeats no passing cell's output, fits).
+    expect(full.stderr).not.toMatch(/reports in .*(results\.json|index\.html)/);
+    const journal = readFileSync(join(out, 'results.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line).type);
+    expect(journal).toEqual(['begin', 'environment', 'cell', 'cell', 'finish']);
+    // Space again: the next run first writes the reports of the one whose reports failed.
+    for (const name of readdirSync(disk).filter((n) => n.startsWith('filler'))) rmSync(join(disk, name));
+    const next = await runCli(['run', '--config', slowMatrix(1), '--out', out]);
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stderr).toContain(`the previous run into ${out} did not write its reports: the run had finished: 2 cells`);
+    expect(readResults(join(out, 'interrupted-run')).cells.map((c) => c.outcome)).toEqual(['loaded', 'loaded']);
   });
 
   it('a NumPy pin that does not exist is an error before anything runs, not a green run of skipped cells', async () => {

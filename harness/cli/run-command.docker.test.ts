@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HARNESS_ROOT } from '../docker/build-context.ts';
-import type { RunResults } from '../results/types.ts';
+import type { RunResults } from '../results/run-results.ts';
 import { CLI, containersOf, readResults, runCli as dlmatrix, type CliRun } from '../test-support/run-cli.ts';
 
 
@@ -73,6 +73,18 @@ describe('dlmatrix run (real Docker)', () => {
     expect(containersOf(full.pid)).toEqual([]);
   });
 
+  it('`report DIR` (from the journal) and `merge DIR` write the very results.json the run wrote, byte for byte', async () => {
+    const fromJournal = join(dir, 'from-journal');
+    const merged = join(dir, 'merged-alone');
+    const report = await dlmatrix(['report', out, '--out', fromJournal]);
+    expect(report.code, report.stderr).toBe(0);
+    const merge = await dlmatrix(['merge', out, '--out', merged]);
+    expect(merge.code, merge.stderr).toBe(0);
+    const text = (folder: string) => readFileSync(join(folder, 'results.json'), 'utf8');
+    expect(text(fromJournal)).toBe(text(out));
+    expect(text(merged)).toBe(text(out));
+  });
+
   it('rebuilds nothing on a second run (images are cached by content)', async () => {
     const again = await dlmatrix(['run', '--config', matrix, '--out', join(dir, 'again'), '--verbose']);
     expect(again.code, again.stderr).toBe(0);
@@ -100,8 +112,17 @@ describe('dlmatrix run (real Docker)', () => {
     expect(results.interrupted).toBe(true);
     expect(results.cells).toHaveLength(12);
     expect(results.cells.some((c) => c.outcome !== 'skipped')).toBe(true);
-    expect(results.cells.filter((c) => c.reason?.includes('interrupted')).length).toBeGreaterThan(0);
+    const stopped = results.cells.filter((c) => c.reason?.includes('interrupted'));
+    expect(stopped.length).toBeGreaterThan(0);
+    // Cells that should have run and did not: failures in every report, never skipped.
+    for (const cell of stopped) expect(cell, cell.id).toMatchObject({ outcome: 'skipped', verdict: 'fail' });
+    expect(results.summary.notRun).toBe(stopped.length);
+    expect(readFileSync(join(interruptedOut, 'junit.xml'), 'utf8')).toMatch(new RegExp(`<testsuites[^>]* errors="${stopped.length}"`));
     expect(containersOf(child.pid!)).toEqual([]);
+    // The journal gives back the same results, the stopped cells' reasons included.
+    const fromJournal = join(dir, 'interrupted-from-journal');
+    expect((await dlmatrix(['report', interruptedOut, '--out', fromJournal])).code).toBe(1);
+    expect(readFileSync(join(fromJournal, 'results.json'), 'utf8')).toBe(readFileSync(join(interruptedOut, 'results.json'), 'utf8'));
   });
 
   it('with --baseline marks what changed in the terminal, the JUnit properties and the report', async () => {

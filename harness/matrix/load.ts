@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node, type Pair, type YAMLError, type YAMLMap } from 'yaml';
-import { OUTCOMES, type Outcome } from '../results/types.ts';
+import { OUTCOMES, type Outcome } from '../results/run-results.ts';
 import { axisValueKey, checkAxisValue, type AxisValueCheck } from './axis-values.ts';
 import { AXIS_EXAMPLES, checkCells } from './cell-checks.ts';
 import { controlCharacterIn } from './control-characters.ts';

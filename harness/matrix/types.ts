@@ -1,5 +1,5 @@
 // The matrix file after loading and validation: the contract between matrix.yaml and the rest.
-import type { Outcome } from '../results/types.ts';
+import type { Outcome } from '../results/run-results.ts';
 
 /** Where something is in the matrix file (1-based line and column). */
 export interface SourcePos {

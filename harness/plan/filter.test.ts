@@ -27,4 +27,13 @@ describe('filters', () => {
     expect(() => filterCells(all, { only: parseOnly(['os=x']), cellIds: [] })).toThrow(/no axis "os"/);
     expect(() => filterCells(all, { only: [], cellIds: ['nope'] })).toThrow(FilterError);
   });
+
+  it('refuses a selection of nothing, naming the values that exist (exit 2 upstream, nothing overwritten)', () => {
+    expect(() => filterCells(all, { only: parseOnly(['distro=buster']), cellIds: [] })).toThrow(
+      "--only distro=buster matches no cell; distro has: trixie, bookworm; a value is matched whole: add * for a prefix (e.g. distro='buster*')\nNothing was run and no report was written.",
+    );
+    expect(() => filterCells(all, { only: parseOnly(['flags=RTLD_LOCAL']), cellIds: [] })).toThrow(/--only flags=RTLD_LOCAL matches no cell; flags has: RTLD_LOCAL\|RTLD_NOW, RTLD_GLOBAL\|RTLD_NOW, RTLD_LOCAL\|RTLD_LAZY; .*flags='RTLD_LOCAL\*'/);
+    expect(() => filterCells(all, { only: parseOnly(['distro=bookworm', 'flags=RTLD_GLOBAL*']), cellIds: [] })).toThrow(/each matches some cells, but no cell matches all of them/);
+    expect(() => filterCells(all, { only: parseOnly(['distro=bookworm']), cellIds: [all[0].id] })).toThrow(FilterError);
+  });
 });

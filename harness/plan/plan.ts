@@ -2,7 +2,7 @@
 // image and container they share. Pure: nothing here touches Docker.
 import { parseFlags, type LoadMode } from '../matrix/flags.ts';
 import { PYTHON_BUILD_AXIS, type Combination, type MatrixConfig, type Mitigation, type PythonBuildName } from '../matrix/types.ts';
-import type { CellAxes, Outcome } from '../results/types.ts';
+import type { CellAxes, Outcome } from '../results/run-results.ts';
 import { expectedOutcomes } from '../verdict/expectations.ts';
 import { cellId, environmentKey } from './cell-id.ts';
 

@@ -8,7 +8,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { readResultsFile } from '../results/results-file.ts';
-import type { RunResults } from '../results/types.ts';
+import type { RunResults } from '../results/run-results.ts';
 import { makeCell, makeResults } from '../test-support/make-results.ts';
 import { CtrfReporter } from './ctrf-reporter.ts';
 import { renderCtrf } from './ctrf-writer.ts';
@@ -33,10 +33,20 @@ interface CtrfTest {
   stdout?: string[];
   extra: Record<string, unknown>;
 }
-const ctrf = (results: RunResults) => JSON.parse(renderCtrf(results));
+const text = (results: RunResults) => [...renderCtrf(results)].join('');
+const ctrf = (results: RunResults) => JSON.parse(text(results));
 const testsOf = (results: RunResults): CtrfTest[] => ctrf(results).results.tests;
 
 describe('ctrf.json', () => {
+  it('is written a test at a time, laid out as one JSON.stringify would, also with no cells', () => {
+    for (const results of [fixture('results.sample.json'), makeResults([])]) {
+      const pieces = [...renderCtrf(results)];
+      expect(pieces.length).toBe(results.cells.length === 0 ? 3 : results.cells.length + 4);
+      const joined = pieces.join('');
+      expect(joined).toBe(`${JSON.stringify(JSON.parse(joined), null, 2)}\n`);
+    }
+  });
+
   it.each(['results.real.json', 'results.sample.json'])('is valid CTRF for %s, one test per cell, counts matching the summary', (name) => {
     const results = fixture(name);
     const report = ctrf(results);

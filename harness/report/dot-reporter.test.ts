@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CellResult } from '../results/types.ts';
+import type { CellResult } from '../results/run-results.ts';
 import { makeCell, makeResults } from '../test-support/make-results.ts';
 import { DotReporter } from './dot-reporter.ts';
 

@@ -1,8 +1,8 @@
 // The `dot` reporter: one character per finished cell, as Playwright's dot reporter prints them
 // (· passed, F failed, ± flaky, ° skipped), 80 to a line; at the end the failed and flaky cells
 // one per line, then the findings and the counts.
-import type { CellResult, RunResults, Verdict } from '../results/types.ts';
-import { resolveDiff, type ReportOptions } from './report-diff.ts';
+import type { ResultsDiff } from '../results/diff.ts';
+import type { CellResult, RunResults, Verdict } from '../results/run-results.ts';
 import type { Reporter } from './reporter.ts';
 import { cellLine, endOfRun, type Paint, painter, useColor } from './terminal-lines.ts';
 
@@ -12,7 +12,6 @@ const PER_LINE = 80;
 export interface DotOptions {
   stream?: NodeJS.WriteStream;
   color?: boolean;
-  report?: ReportOptions;
 }
 
 export class DotReporter implements Reporter {
@@ -34,10 +33,10 @@ export class DotReporter implements Reporter {
     this.printed++;
   }
 
-  onEnd(results: RunResults): void {
+  onEnd(results: RunResults, diff?: ResultsDiff): void {
     if (this.printed > 0) this.stream.write('\n');
     const problems = results.cells.filter((cell) => cell.verdict === 'fail' || cell.verdict === 'flaky');
     if (problems.length > 0) this.stream.write(`\n${problems.map((cell) => cellLine(cell, this.paint)).join('\n')}\n\n`);
-    this.stream.write(endOfRun(results, this.paint, resolveDiff(this.options.report ?? {}, results), this.color));
+    this.stream.write(endOfRun(results, this.paint, diff, this.color));
   }
 }

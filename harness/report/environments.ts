@@ -1,5 +1,5 @@
 // Reports are organised by environment (distro x python x numpy): JUnit suites, HTML grid rows.
-import type { CellResult, EnvironmentInfo, RunResults } from '../results/types.ts';
+import type { CellResult, EnvironmentInfo, RunResults } from '../results/run-results.ts';
 
 export interface EnvironmentGroup {
   environment: EnvironmentInfo;

@@ -2,9 +2,9 @@
 // by root cause (outcome and symbol, signal or first line of the reason), largest group first,
 // each naming how many cells and a few of them. GitHub shows only the first 10 error annotations
 // of a step, so there are never more: past 9 groups, the 10th sums up the rest.
-import type { CellResult, RunResults } from '../results/types.ts';
+import type { CellResult, RunResults } from '../results/run-results.ts';
 import { workflowCommand } from './github-commands.ts';
-import { expectedList, outcomeWithCause } from './labels.ts';
+import { expectedList, outcomeWithCause } from './wording.ts';
 import { rerunCommand } from './rerun.ts';
 
 export const MAX_ANNOTATIONS = 10;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readResultsFile } from '../results/results-file.ts';
-import type { CellResult, RunResults } from '../results/types.ts';
+import type { CellResult, RunResults } from '../results/run-results.ts';
 import { makeCell, makeResults } from '../test-support/make-results.ts';
 import { escapeData, escapeProperty, workflowCommand } from './github-commands.ts';
 import { GitHubReporter } from './github-reporter.ts';

@@ -3,17 +3,16 @@
 // the job summary appended to the file named by $GITHUB_STEP_SUMMARY (when set).
 import { appendFileSync, existsSync, statSync } from 'node:fs';
 import { FileWriteError } from '../results/atomic-file.ts';
-import type { RunResults } from '../results/types.ts';
+import type { ResultsDiff } from '../results/diff.ts';
+import type { RunResults } from '../results/run-results.ts';
 import { annotationLines } from './github-annotations.ts';
 import { renderJobSummary, STEP_SUMMARY_LIMIT } from './github-summary.ts';
-import { resolveDiff, type ReportOptions } from './report-diff.ts';
 import type { Reporter } from './reporter.ts';
 
 export interface GitHubOptions {
   /** The job summary file ($GITHUB_STEP_SUMMARY); without it only annotations are printed. */
   summaryPath?: string;
   stdout?: { write(text: string): unknown };
-  report?: ReportOptions;
 }
 
 export class GitHubReporter implements Reporter {
@@ -25,7 +24,7 @@ export class GitHubReporter implements Reporter {
     return this.options.summaryPath;
   }
 
-  onEnd(results: RunResults): void {
+  onEnd(results: RunResults, diff?: ResultsDiff): void {
     const stdout = this.options.stdout ?? process.stdout;
     for (const line of annotationLines(results)) stdout.write(`${line}\n`);
     const path = this.options.summaryPath;
@@ -33,7 +32,7 @@ export class GitHubReporter implements Reporter {
     try {
       // Earlier output of the same step counts towards GitHub's limit too.
       const used = existsSync(path) ? statSync(path).size : 0;
-      const summary = renderJobSummary(results, { budget: STEP_SUMMARY_LIMIT - used, diff: resolveDiff(this.options.report ?? {}, results) });
+      const summary = renderJobSummary(results, { budget: STEP_SUMMARY_LIMIT - used, diff });
       appendFileSync(path, summary);
     } catch (err) {
       throw new FileWriteError(path, err);

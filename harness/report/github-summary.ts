@@ -4,8 +4,8 @@
 // whatever the matrix size, ends with a note saying what did not fit.
 import { formatChangeCounts, type ResultsDiff } from '../results/diff.ts';
 import { findingsScope } from '../results/findings.ts';
-import type { CellResult, RunResults, Verdict } from '../results/types.ts';
-import { environmentLabel, expectedList, flakyNote, formatDuration, OUTCOME_WORDS, outcomeWithCause } from './labels.ts';
+import type { CellResult, RunResults, Verdict } from '../results/run-results.ts';
+import { environmentLabel, expectedList, flakyNote, formatDuration, headline, OUTCOME_WORDS, outcomeWithCause, statusCounts } from './wording.ts';
 import { buildOutcomeGrid } from './outcome-grid.ts';
 import { sanitizeText } from './text.ts';
 
@@ -61,23 +61,22 @@ function truncationNote(left: Block[]): string {
   return `\n> [!NOTE]\n> Truncated to stay under GitHub's 1 MiB limit for a job summary${what ? `: ${what} not shown` : ''}. The full report is index.html (and results.json) in the reports folder.\n`;
 }
 
+const TITLE_MARK = { failed: '❌', interrupted: '⚠️', 'nothing-ran': '⚠️', passed: '✅' } as const;
+
 function verdictBlocks(results: RunResults, diff?: ResultsDiff): Block[] {
   const s = results.summary;
-  const title =
-    s.failed > 0
-      ? `❌ dlmatrix: ${s.failed} of ${s.total} ${s.total === 1 ? 'cell' : 'cells'} failed`
-      : results.interrupted
-        ? `⚠️ dlmatrix: interrupted after ${s.total} cells`
-        : `✅ dlmatrix: all ${s.total} cells met their expectations`;
+  const { state, text } = headline(results);
+  const counts = statusCounts(s).map(({ status, count, text: words }) => ((status === 'failed' || status === 'not-run') && count > 0 ? `**${words}**` : words));
   const facts = [
     markdownText(results.matrixFile),
-    `${s.total} cells: ${s.passed} passed, ${s.failed > 0 ? `**${s.failed} failed**` : '0 failed'}, ${s.flaky} flaky, ${s.skipped} skipped`,
+    `${s.total} cells: ${counts.join(', ')}`,
     formatDuration(results.durationMs),
     ...(results.shard ? [`shard ${markdownText(results.shard)}`] : []),
     ...(diff ? [`since baseline: ${formatChangeCounts(diff) || 'no change'}`] : []),
   ];
-  const lines = [`## ${title}`, '', facts.join(' · ')];
+  const lines = [`## ${TITLE_MARK[state]} dlmatrix: ${text}`, '', facts.join(' · ')];
   if (results.interrupted) lines.push('', '> [!WARNING]', '> The run was interrupted before every cell ran: the matrix is incomplete.');
+  else if (state === 'nothing-ran') lines.push('', '> [!WARNING]', '> No cell ran: every cell was skipped or expected not to run, so nothing was tested.');
   return [{ lines: [...lines, ''] }];
 }
 
@@ -95,7 +94,11 @@ function problemBlocks(results: RunResults): Block[] {
   const failed = results.cells.filter((cell) => cell.verdict === 'fail');
   const flaky = results.cells.filter((cell) => cell.verdict === 'flaky');
   if (failed.length + flaky.length === 0) return [];
-  const title = [failed.length ? `${failed.length} failed` : '', flaky.length ? `${flaky.length} flaky` : ''].filter(Boolean).join(', ');
+  const { summary } = results;
+  const title = statusCounts(summary, { zeros: false })
+    .filter(({ status }) => status === 'failed' || status === 'not-run' || status === 'flaky')
+    .map(({ text }) => text)
+    .join(', ');
   const row = (cell: CellResult) =>
     `| ${VERDICT_MARK[cell.verdict]}${markdownText(cell.id)} | ${markdownText(expectedList(cell.expected))} | ${markdownText(outcomeWithCause(cell))} | ` +
     `${markdownText(cell.verdict === 'flaky' ? flakyNote(cell) : (cell.reason ?? ''))} |`;

@@ -4,9 +4,9 @@
 // browser from the page's data (html-data.ts encodes these texts, html-script.js shows them), so
 // both always say the same thing.
 import type { CellChange } from '../results/diff.ts';
-import type { CellResult, EnvironmentInfo, Verdict } from '../results/types.ts';
-import { cellLabel, environmentLabel, expectedList, formatDuration, outcomeWithCause } from './labels.ts';
-import { decodeLoaderOutput } from './loader-output.ts';
+import type { CellResult, EnvironmentInfo, Verdict } from '../results/run-results.ts';
+import { cellLabel, environmentLabel, expectedList, formatDuration, outcomeWithCause } from './wording.ts';
+import { moduleReport } from './module-report.ts';
 import { rerunCommand, shellQuote } from './rerun.ts';
 import { sanitizeText } from './text.ts';
 
@@ -59,13 +59,13 @@ export function whyShort(cell: CellResult): string | undefined {
   return cell.reason?.split('\n').find((line) => line.trim() !== '');
 }
 
-/** How captured text becomes shown text: sanitized, and the loader's result line decoded. */
+/** How captured text becomes shown text: sanitized; the watched imports in words (from CellResult.modules). */
 export interface TextTransforms {
   clean(text: string): string;
-  decode(stdout: string): string | undefined;
+  decode(cell: Pick<CellResult, 'modules'>): string | undefined;
 }
 
-export const PLAIN_TEXT: TextTransforms = { clean: sanitizeText, decode: decodeLoaderOutput };
+export const PLAIN_TEXT: TextTransforms = { clean: sanitizeText, decode: moduleReport };
 
 /**
  * The texts of one cell. Pass memoizing `texts` when the same outputs repeat over many cells
@@ -78,7 +78,7 @@ export function cellView(cell: CellResult, env: EnvironmentInfo, matrixFile: str
   const why = whyShort(cell);
   const before = change?.before ? `${change.before.outcome} (${change.before.verdict})` : undefined;
   const run = `${formatDuration(cell.durationMs)} · ${cell.attempts} ${cell.attempts === 1 ? 'attempt' : 'attempts'}` + (cell.exitCode === undefined ? '' : ` · exit code ${cell.exitCode ?? 'none (killed)'}`);
-  const decoded = texts.decode(cell.output.stdout);
+  const decoded = texts.decode(cell);
   return {
     id: clean(cell.id),
     ...(why !== undefined && { why: clean(why) }),

@@ -11,10 +11,10 @@
 // the page's script only ever writes it as text.
 import { gzipSync } from 'node:zlib';
 import { CHANGE_KINDS, type CellChange } from '../results/diff.ts';
-import { OUTCOMES } from '../results/types.ts';
-import type { CellResult, EnvironmentInfo, RunResults, Verdict } from '../results/types.ts';
+import { OUTCOMES } from '../results/run-results.ts';
+import type { CellResult, EnvironmentInfo, RunResults, Verdict } from '../results/run-results.ts';
 import { cellView, OUTPUT_LABELS, PLAIN_TEXT, TITLE_FIELDS, VERDICT_LABEL, whyShort, type CellView, type TextTransforms } from './html-cell-view.ts';
-import { OUTCOME_WORDS } from './labels.ts';
+import { OUTCOME_WORDS } from './wording.ts';
 import type { OutcomeGrid } from './outcome-grid.ts';
 import { sanitizeText } from './text.ts';
 
@@ -174,7 +174,7 @@ function indexData(results: RunResults, grid: OutcomeGrid, changes: Map<string, 
 
 const mapDefined = <T, U>(value: T | undefined, f: (value: T) => U) => (value === undefined ? undefined : f(value));
 
-/** Each distinct long text sanitized and decoded once: the same outputs repeat over many cells. */
+/** Each distinct long text sanitized once: the same outputs repeat over many cells. */
 function memoizedTexts(): TextTransforms {
   const memo = <T>(f: (text: string) => T) => {
     const done = new Map<string, T>();
@@ -184,7 +184,7 @@ function memoizedTexts(): TextTransforms {
       return done.get(text)!;
     };
   };
-  return { clean: memo(PLAIN_TEXT.clean), decode: memo(PLAIN_TEXT.decode) };
+  return { clean: memo(PLAIN_TEXT.clean), decode: PLAIN_TEXT.decode };
 }
 
 function chunkData(cells: CellResult[], environmentOf: (cell: CellResult) => EnvironmentInfo, matrixFile: string, changes: Map<string, CellChange>, texts: TextTransforms): ChunkData {

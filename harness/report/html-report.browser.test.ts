@@ -18,14 +18,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { diffResults, type ResultsDiff } from '../results/diff.ts';
 import { readResultsFile } from '../results/results-file.ts';
 import { findingsScope } from '../results/findings.ts';
-import type { CellResult, RunResults } from '../results/types.ts';
+import type { CellResult, RunResults } from '../results/run-results.ts';
 import { generateResults } from '../test-support/generated-results.ts';
 import { makeCell, makeResults } from '../test-support/make-results.ts';
 import { groupByEnvironment } from './environments.ts';
 import { cellTitle, cellView } from './html-cell-view.ts';
 import { DETAIL_FIELDS } from './html-data.ts';
 import { renderHtml } from './html-writer.ts';
-import { extraAxisNames } from './labels.ts';
+import { extraAxisNames } from './wording.ts';
 import { rerunCommand, shellQuote } from './rerun.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -10,7 +10,7 @@ describe('HtmlReporter', () => {
   it('writes index.html at onEnd, with a ready diff when given one', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'dlmatrix-html-')), 'index.html');
     const results = makeResults([makeCell()]);
-    new HtmlReporter(path, { diff: diffResults(makeResults([]), results) }).onEnd(results);
+    new HtmlReporter(path).onEnd(results, diffResults(makeResults([]), results));
     const html = readFileSync(path, 'utf8');
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).toContain('Changes since baseline');

@@ -1,6 +1,6 @@
 // Writes the self-contained index.html when the run ends.
 import type { ResultsDiff } from '../results/diff.ts';
-import type { RunResults } from '../results/types.ts';
+import type { RunResults } from '../results/run-results.ts';
 import { renderHtml } from './html-writer.ts';
 import { RenderedReport } from './rendered-report.ts';
 

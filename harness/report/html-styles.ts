@@ -1,6 +1,6 @@
 // The report's stylesheet, inlined: the file must render the same from disk, from a CI artifact
 // viewer and offline, so it uses system fonts only and fetches nothing.
-import type { Outcome } from '../results/types.ts';
+import type { Outcome } from '../results/run-results.ts';
 
 /** Background and ink per outcome: distinct hues, all dark-on-light for contrast. */
 export const OUTCOME_COLOURS: Record<Outcome, { background: string; ink: string }> = {

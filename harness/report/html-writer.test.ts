@@ -5,7 +5,7 @@ import { diffResults } from '../results/diff.ts';
 import { generateResults } from '../test-support/generated-results.ts';
 import { makeCell, makeResults } from '../test-support/make-results.ts';
 import { readResultsFile } from '../results/results-file.ts';
-import type { CellResult } from '../results/types.ts';
+import type { CellResult } from '../results/run-results.ts';
 import { cellView } from './html-cell-view.ts';
 import { CHUNK_CELLS, DETAIL_FIELDS, type ChunkData, type DetailField, type IndexData, type PageData } from './html-data.ts';
 import { ENVIRONMENTS_OPEN_ON_ERROR_MAX, escapeHtml, jsonForScript, LISTED_MAX, renderHtml, STATIC_CELLS_MAX } from './html-writer.ts';

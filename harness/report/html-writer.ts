@@ -13,8 +13,8 @@ import { readFileSync } from 'node:fs';
 import { formatChangeCounts } from '../results/diff.ts';
 import type { CellChange, ResultsDiff } from '../results/diff.ts';
 import { findingsScope } from '../results/findings.ts';
-import { OUTCOMES } from '../results/types.ts';
-import type { CellResult, EnvironmentInfo, FindingStatement, Outcome, RunResults, Verdict } from '../results/types.ts';
+import { OUTCOMES } from '../results/run-results.ts';
+import type { CellResult, EnvironmentInfo, FindingStatement, Outcome, RunResults, Verdict } from '../results/run-results.ts';
 import { groupByEnvironment } from './environments.ts';
 import { cellTitle, cellView, lineCount, OUTPUT_LABELS, VERDICT_LABEL, type CellView } from './html-cell-view.ts';
 import { encodePageData } from './html-data.ts';
@@ -23,7 +23,7 @@ import { buildOutcomeGrid, type GridColumn, type OutcomeGrid } from './outcome-g
 // import runs nothing. The page embeds the file's text.
 import './html-script.js';
 import { HTML_STYLES } from './html-styles.ts';
-import { cellLabel, environmentLabel, expectedList, extraAxisNames, flakyNote, formatDuration, OUTCOME_WORDS, outcomeWithCause } from './labels.ts';
+import { cellLabel, environmentLabel, expectedList, extraAxisNames, flakyNote, formatDuration, headline, OUTCOME_WORDS, outcomeWithCause } from './wording.ts';
 import { sanitizeText } from './text.ts';
 
 const HTML_SCRIPT = readFileSync(new URL('./html-script.js', import.meta.url), 'utf8');
@@ -394,12 +394,14 @@ function renderDetail(cell: CellResult, view: CellView, index: number): string {
 
 function renderHeader(results: RunResults): string {
   const { summary } = results;
+  // The same headline as every report (wording.ts): never green when nothing ran.
+  const { state, text } = headline(results);
   const status =
-    summary.failed > 0
-      ? `<span class="status fail">✗ ${summary.failed} of ${summary.total} ${summary.total === 1 ? 'cell' : 'cells'} failed</span>`
-      : results.interrupted
-        ? `<span class="status warn">interrupted</span>`
-        : `<span class="status pass">✓ all ${summary.total} cells met their expectations</span>`;
+    state === 'failed'
+      ? `<span class="status fail">✗ ${h(text)}</span>`
+      : state === 'passed'
+        ? `<span class="status pass">✓ ${h(text)}</span>`
+        : `<span class="status warn">${h(state === 'interrupted' ? 'interrupted' : text)}</span>`;
   const started = Number.isNaN(Date.parse(results.startedAt))
     ? results.startedAt
     : new Date(results.startedAt).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
@@ -432,6 +434,8 @@ function renderCards(results: RunResults, diff?: ResultsDiff): string {
     card(summary.flaky, 'flaky', 'flaky') +
     card(summary.passed, 'passed', 'pass') +
     card(summary.skipped, 'skipped', '') +
+    (summary.expectedNotRun ? card(summary.expectedNotRun, 'expected not to run', '') : '') +
+    (summary.notRun ? card(summary.notRun, 'not run', 'fail') : '') +
     card(results.environments.length, 'environments', '') +
     `</div>`
   );
@@ -463,8 +467,9 @@ export function renderHtml(results: RunResults, diff?: ResultsDiff): string {
   const data = encodePageData(results, grid, changes, axes, environmentOf);
   const matrix = renderMatrix(results, grid, changes, environmentOf);
   const csp = `default-src 'none'; img-src data:; style-src ${sha256(HTML_STYLES)}; script-src ${sha256(HTML_SCRIPT)}; base-uri 'none'; form-action 'none'`;
-  const { failed, total } = results.summary;
-  const title = `${failed > 0 ? `✗ ${failed} failed` : '✓ passed'} · ${results.matrixFile} · dlmatrix`;
+  const { total } = results.summary;
+  const { state, text } = headline(results);
+  const title = `${state === 'failed' ? `✗ ${text}` : state === 'passed' ? '✓ passed' : text} · ${results.matrixFile} · dlmatrix`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -482,7 +487,7 @@ ${renderHeader(results)}
 ${results.interrupted ? `<div class="banner interrupted">⚠ This run was interrupted before every cell ran: ${total} cells have results, the matrix is incomplete.</div>` : ''}
 ${renderCards(results, diff)}
 ${renderFindings(results)}
-${renderProblems(results, changes, environmentOf) || (total > 0 && !results.interrupted ? `<div class="banner ok">✓ Every cell met its expectation.</div>` : '')}
+${renderProblems(results, changes, environmentOf) || (state === 'passed' ? `<div class="banner ok">✓ Every cell met its expectation.</div>` : '')}
 ${renderEnvironments(results)}
 <section class="panel" id="matrix"><h2>Matrix<span class="sub">rows: environments · columns: ${h(gridColumnsLabel(results))} · click a cell for its output</span></h2>
 ${renderFilters(results, axes)}

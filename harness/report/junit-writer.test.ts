@@ -5,9 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { diffResults } from '../results/diff.ts';
 import { makeCell, makeResults } from '../test-support/make-results.ts';
 import { readResultsFile } from '../results/results-file.ts';
-import { OUTCOMES } from '../results/types.ts';
-import type { CellResult, RunResults, Verdict } from '../results/types.ts';
-import { junitClassname, renderJUnit } from './junit-writer.ts';
+import { summarize } from '../results/summary.ts';
+import { OUTCOMES } from '../results/run-results.ts';
+import type { CellResult, RunResults, Verdict } from '../results/run-results.ts';
+import { GITLAB_JUNIT_LIMIT, JUNIT_OUTPUT, junitClassname, renderJUnit as junitPieces } from './junit-writer.ts';
+
+const renderJUnit = (...args: Parameters<typeof junitPieces>) => [...junitPieces(...args)].join('');
 
 const XSD = join(import.meta.dirname, 'fixtures', 'junit-10.xsd');
 
@@ -158,6 +161,53 @@ describe('renderJUnit', () => {
   it('keeps multi-line attribute values intact', () => {
     const multi = renderJUnit(makeResults([makeCell({ outcome: 'skipped', verdict: 'skip', reason: 'line one\n\tline two' })]));
     expect(xpath(multi, 'string(//skipped/@message)')).toBe('line one\n\tline two');
+  });
+
+  it("repeats a failing cell's output (cut to its head and tail), never a passing cell's", () => {
+    const long = `${'a'.repeat(JUNIT_OUTPUT)}${'z'.repeat(100)}`;
+    const doc = renderJUnit(makeResults([makeCell({ axes: { loader: 'c' }, output: { stdout: 'passing output\n', stderr: 'passing err\n' } }), makeCell({ axes: { loader: 'rust' }, outcome: 'crash', verdict: 'fail', output: { stdout: long, stderr: '' } })]));
+    expect(xpath(doc, 'count(//testcase[@name="c RTLD_GLOBAL|RTLD_NOW"]/system-out | //testcase[@name="c RTLD_GLOBAL|RTLD_NOW"]/system-err)')).toBe('0');
+    const out = xpath(doc, 'string(//testcase[@name="rust RTLD_GLOBAL|RTLD_NOW"]/system-out)');
+    expect(out.length).toBeLessThan(long.length);
+    expect(out).toMatch(/^a+\n\[dlmatrix: \d+ characters left out here; results\.json has up to 64 KiB\]\na+z{100}$/);
+  });
+
+  it('stays within its budget, failing cells first, and says what it left out (still valid)', () => {
+    const many = Array.from({ length: 400 }, (_, i) =>
+      makeCell({
+        axes: { loader: `host${i}` },
+        ...(i % 4 === 0 && { outcome: 'crash' as const, verdict: 'fail' as const, reason: 'the loader was killed by SIGSEGV', output: { stdout: 'x'.repeat(3000), stderr: 'y'.repeat(3000) } }),
+      }),
+    );
+    const budget = 200_000;
+    const doc = renderJUnit(makeResults(many), undefined, budget);
+    expect(Buffer.byteLength(doc)).toBeLessThan(budget);
+    expect(validate(doc).ok).toBe(true);
+    expect(xpath(doc, 'count(//testcase)')).toBe('400');
+    expect(xpath(doc, 'count(//testcase/error)')).toBe('100');
+    // The first failing cells keep their explanation and output; the rest keep their message.
+    expect(xpath(doc, 'string((//testcase/error)[1])')).toContain('rerun:');
+    expect(xpath(doc, 'string((//testcase/error)[100]/@message)')).toBe('expected loaded, got crash: the loader was killed by SIGSEGV');
+    expect(xpath(doc, 'string((//testcase/error)[100])')).toBe('');
+    expect(xpath(doc, 'string(//property[@name="dlmatrix.omitted"]/@value)')).toMatch(
+      /^the explanation, properties and output of \d+ failing or flaky cells; the properties of 300 other cells: left out to keep junit\.xml under GitLab's 30 MB limit; results\.json and index\.html have every cell$/,
+    );
+  });
+
+  it("is under GitLab's 30 MB limit at 100,000 cells, a third of them failing with output", () => {
+    const cells = Array.from({ length: 100_000 }, (_, i) =>
+      makeCell({
+        axes: { distro: `distro${i % 50}`, numpy: `1.${Math.floor(i / 50) % 20}.0`, python: `3.${Math.floor(i / 1000) % 10}`, loader: `loader-${i % 7}`, flags: ['RTLD_LOCAL|RTLD_NOW', 'RTLD_GLOBAL|RTLD_LAZY|RTLD_DEEPBIND'][i % 2]!, mitigation: ['none', 'promote', 'preload'][i % 3]! },
+        ...(i % 3 === 0 && { outcome: 'undefined-symbol' as const, symbol: 'PyObject_SelfIter', verdict: 'fail' as const, reason: 'x.so: undefined symbol: PyObject_SelfIter', output: { stdout: 's'.repeat(4000), stderr: 'e'.repeat(1000) } }),
+      }),
+    );
+    let size = 0;
+    // The run's header and environments without its findings: they are not what this test is about.
+    const results = { ...makeResults(cells.slice(0, 1)), cells, summary: summarize(cells) };
+    results.environments = makeResults(cells.filter((cell, i) => i < 1000)).environments;
+    for (const piece of junitPieces(results)) size += Buffer.byteLength(piece);
+    expect(size).toBeLessThan(GITLAB_JUNIT_LIMIT);
+    expect(size).toBeGreaterThan(GITLAB_JUNIT_LIMIT / 2); // it used the room it has
   });
 
   it('validates an empty run and the realistic fixture', () => {

@@ -3,7 +3,8 @@
 // the run or keep the other reports from being written. Failures at the end (a report file that
 // could not be written) are kept apart: the commands exit non-zero for them.
 import { FileWriteError } from '../results/atomic-file.ts';
-import type { CellResult, EnvironmentInfo, RunResults } from '../results/types.ts';
+import type { ResultsDiff } from '../results/diff.ts';
+import type { CellResult, EnvironmentInfo, RunResults } from '../results/run-results.ts';
 import type { PlannedRun, Reporter } from './reporter.ts';
 
 type Hook = 'onBegin' | 'onLog' | 'onEnvironmentReady' | 'onCellBegin' | 'onCellEnd' | 'onEnd';
@@ -43,8 +44,8 @@ export class Multiplexer implements Reporter {
     return this.fanOut('onCellEnd', (reporter) => reporter.onCellEnd?.(cell));
   }
 
-  onEnd(results: RunResults): Promise<void> {
-    return this.fanOut('onEnd', (reporter) => reporter.onEnd?.(results));
+  onEnd(results: RunResults, diff?: ResultsDiff): Promise<void> {
+    return this.fanOut('onEnd', (reporter) => reporter.onEnd?.(results, diff));
   }
 
   /** Reporters that failed as the run ended: their report is missing or incomplete. */

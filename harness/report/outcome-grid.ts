@@ -2,9 +2,9 @@
 // environment, one column per loader x flags (x extra axes such as `mitigation`), columns ordered
 // loader first so that header rows can group them. A row whose cells were all skipped folds into
 // one line with the reason: it has nothing to compare.
-import type { CellResult, EnvironmentInfo, RunResults } from '../results/types.ts';
+import type { CellResult, EnvironmentInfo, RunResults } from '../results/run-results.ts';
 import { groupByEnvironment } from './environments.ts';
-import { extraAxisNames } from './labels.ts';
+import { extraAxisNames } from './wording.ts';
 
 export interface GridColumn {
   /** `c0`, `c1`…: stable within one grid, used as an HTML attribute. */

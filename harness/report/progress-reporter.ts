@@ -2,8 +2,8 @@
 // line per finished cell and environment, each written whole so parallel cells never interleave
 // mid-line. `line` (a TTY): a live status line (done/total, pass/fail/skip, what is running) with
 // failures printed above it. Both end with the findings and the counts.
-import type { CellResult, EnvironmentInfo, RunResults, Verdict } from '../results/types.ts';
-import { resolveDiff, type ReportOptions } from './report-diff.ts';
+import type { ResultsDiff } from '../results/diff.ts';
+import type { CellResult, EnvironmentInfo, RunResults, Verdict } from '../results/run-results.ts';
 import type { PlannedRun, Reporter } from './reporter.ts';
 import { cellLine, clean, endOfRun, type Paint, painter, plural, type Tone, useColor } from './terminal-lines.ts';
 
@@ -13,8 +13,6 @@ export interface ProgressOptions {
   color?: boolean;
   quiet?: boolean;
   verbose?: boolean;
-  /** With a baseline, the summary is followed by what changed since (regressions first). */
-  report?: ReportOptions;
 }
 
 export class ProgressReporter implements Reporter {
@@ -73,9 +71,10 @@ export class ProgressReporter implements Reporter {
     this.redraw();
   }
 
-  onEnd(results: RunResults): void {
+  /** With a baseline, the summary is followed by what changed since (regressions first). */
+  onEnd(results: RunResults, diff?: ResultsDiff): void {
     this.clearLine();
-    this.stream.write(endOfRun(results, this.painter, resolveDiff(this.options.report ?? {}, results), this.color));
+    this.stream.write(endOfRun(results, this.painter, diff, this.color));
   }
 
   private redraw(): void {

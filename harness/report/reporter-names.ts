@@ -13,7 +13,6 @@ import { HtmlReporter } from './html-reporter.ts';
 import { JsonReporter } from './json-reporter.ts';
 import { JUnitReporter } from './junit-reporter.ts';
 import { ProgressReporter, type ProgressOptions } from './progress-reporter.ts';
-import type { ReportOptions } from './report-diff.ts';
 import type { Reporter } from './reporter.ts';
 
 export const REPORTER_NAMES = ['list', 'line', 'dot', 'github', 'junit', 'html', 'json', 'ctrf'] as const;
@@ -70,25 +69,23 @@ export function reporterNames(values: readonly string[], context: ReporterEnviro
 export interface ReporterSetup {
   outDir: string;
   /** Options of the terminal reporters (stream, colour, --quiet, --verbose). */
-  terminal?: Omit<ProgressOptions, 'live' | 'report'>;
-  /** Baseline or diff: changed cells are marked in every report. */
-  report?: ReportOptions;
+  terminal?: Omit<ProgressOptions, 'live'>;
   env?: NodeJS.ProcessEnv;
   stdout?: { write(text: string): unknown };
 }
 
 export function createReporters(names: readonly ReporterName[], setup: ReporterSetup): Reporter[] {
-  const { outDir, report = {}, terminal = {} } = setup;
+  const { outDir, terminal = {} } = setup;
   const file = (name: ReporterName) => join(outDir, REPORT_FILES[name]!);
   const make: Record<ReporterName, () => Reporter> = {
-    line: () => new ProgressReporter({ ...terminal, live: true, report }),
-    list: () => new ProgressReporter({ ...terminal, live: false, report }),
-    dot: () => new DotReporter({ stream: terminal.stream, color: terminal.color, report }),
-    github: () => new GitHubReporter({ summaryPath: (setup.env ?? process.env).GITHUB_STEP_SUMMARY || undefined, stdout: setup.stdout, report }),
+    line: () => new ProgressReporter({ ...terminal, live: true }),
+    list: () => new ProgressReporter({ ...terminal, live: false }),
+    dot: () => new DotReporter({ stream: terminal.stream, color: terminal.color }),
+    github: () => new GitHubReporter({ summaryPath: (setup.env ?? process.env).GITHUB_STEP_SUMMARY || undefined, stdout: setup.stdout }),
     json: () => new JsonReporter(file('json')),
-    junit: () => new JUnitReporter(file('junit'), report),
-    html: () => new HtmlReporter(file('html'), report),
-    ctrf: () => new CtrfReporter(file('ctrf'), report),
+    junit: () => new JUnitReporter(file('junit')),
+    html: () => new HtmlReporter(file('html')),
+    ctrf: () => new CtrfReporter(file('ctrf')),
   };
   // results.json first: the other reports are renderings of it, and it must exist even if one of them fails.
   const ordered = [...names].sort((a, b) => Number(b === 'json') - Number(a === 'json'));

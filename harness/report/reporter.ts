@@ -1,6 +1,7 @@
 // Reporters receive the run as it happens. Every hook is optional; a reporter that throws is
 // reported and ignored by the Multiplexer, so one broken report never kills the run.
-import type { CellResult, EnvironmentInfo, RunResults } from '../results/types.ts';
+import type { ResultsDiff } from '../results/diff.ts';
+import type { CellResult, EnvironmentInfo, RunResults } from '../results/run-results.ts';
 
 export interface PlannedRun {
   matrixFile: string;
@@ -18,6 +19,9 @@ export interface Reporter {
   /** A cell's loader starts (after its environment is ready). */
   onCellBegin?(cellId: string): void | Promise<void>;
   onCellEnd?(cell: CellResult): void | Promise<void>;
-  /** The run is over (finished or interrupted): write files here. */
-  onEnd?(results: RunResults): void | Promise<void>;
+  /**
+   * The run is over (finished or interrupted): write files here. `diff` is the change since the
+   * baseline, computed once for every reporter (results/assemble.ts).
+   */
+  onEnd?(results: RunResults, diff?: ResultsDiff): void | Promise<void>;
 }

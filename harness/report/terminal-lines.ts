@@ -2,8 +2,10 @@
 // end of the run (findings, the counts, changes since a baseline).
 import { formatDiffForTerminal, type ResultsDiff } from '../results/diff.ts';
 import { findingsScope } from '../results/findings.ts';
-import type { CellResult, RunResults, Verdict } from '../results/types.ts';
+import type { CellResult, RunResults, Verdict } from '../results/run-results.ts';
+import type { CellStatus } from '../results/verdicts.ts';
 import { sanitizeText } from './text.ts';
+import { headline, statusCounts } from './wording.ts';
 
 export type Tone = Verdict | 'dim';
 export type Paint = (tone: Tone, text: string) => string;
@@ -36,15 +38,15 @@ export function cellLine(cell: CellResult, paint: Paint): string {
   return `${paint(cell.verdict, cell.verdict.toUpperCase().padEnd(5))} ${cell.id}  ${cell.outcome}${cause}${expected}${reason}  ${(cell.durationMs / 1000).toFixed(1)}s`;
 }
 
+const TONE: Record<CellStatus, Tone> = { passed: 'pass', failed: 'fail', 'not-run': 'fail', flaky: 'flaky', skipped: 'skip', 'expected-not-run': 'skip' };
+
 /** What the matrix shows, then the counts, then what changed since the baseline (if any). */
 export function endOfRun(results: RunResults, paint: Paint, diff: ResultsDiff | undefined, color: boolean): string {
   const { findings } = results;
   const lines = findings.statements.length > 0 ? [`Findings ${findingsScope(findings)}:`, ...findings.statements.map((s) => `  - ${clean(s.text)}`)] : [];
-  const s = results.summary;
-  lines.push(
-    `${s.total} cells: ${paint('pass', `${s.passed} passed`)}, ${paint('fail', `${s.failed} failed`)}, ` +
-      `${paint('flaky', `${s.flaky} flaky`)}, ${paint('skip', `${s.skipped} skipped`)} in ${(results.durationMs / 1000).toFixed(1)} s` +
-      (results.interrupted ? ' (interrupted)' : ''),
-  );
+  const counts = statusCounts(results.summary).map(({ status, text }) => paint(TONE[status], text));
+  lines.push(`${results.summary.total} cells: ${counts.join(', ')} in ${(results.durationMs / 1000).toFixed(1)} s${results.interrupted ? ' (interrupted)' : ''}`);
+  const { state, text } = headline(results);
+  if (state === 'nothing-ran') lines.push(paint('flaky', `warning: ${text}`));
   return `${lines.join('\n')}\n${diff ? formatDiffForTerminal(diff, { color }) : ''}`;
 }

@@ -1,7 +1,9 @@
 // Result and report files are written whole (temp file + rename in the same folder): a reader,
 // a CI artifact upload or a browser opening the file mid-write never sees half of it. A write
-// that fails leaves no temp file behind and says which file and why.
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// that fails (a full disk, a read-only file system) leaves no temp file behind and says which
+// file and why. Content may come as pieces, so that a report of 100,000 cells is never one
+// string: pieces are gathered into writes of about a megabyte.
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export class FileWriteError extends Error {
@@ -14,13 +16,34 @@ export class FileWriteError extends Error {
   }
 }
 
-export function writeFileAtomic(path: string, content: string): void {
+const BATCH = 1 << 20;
+
+export function writeFileAtomic(path: string, content: string | Iterable<string>): void {
   const temp = `${path}.${process.pid}.tmp`;
+  let fd: number | undefined;
   try {
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(temp, content);
+    fd = openSync(temp, 'w');
+    let batch = '';
+    for (const piece of typeof content === 'string' ? [content] : content) {
+      batch += piece;
+      if (batch.length >= BATCH) {
+        writeAll(fd, batch);
+        batch = '';
+      }
+    }
+    writeAll(fd, batch);
+    closeSync(fd);
+    fd = undefined;
     renameSync(temp, path);
   } catch (err) {
+    if (fd !== undefined) {
+      try {
+        closeSync(fd);
+      } catch {
+        // The write already failed: that is the error to report.
+      }
+    }
     try {
       rmSync(temp, { force: true, recursive: true });
     } catch {
@@ -28,6 +51,16 @@ export function writeFileAtomic(path: string, content: string): void {
     }
     throw new FileWriteError(path, err);
   }
+}
+
+function writeAll(fd: number, text: string): void {
+  // A string is written without a Buffer of our own (buffers are freed only when the GC runs);
+  // a short write, rare on a file, finishes from a Buffer.
+  const written = writeSync(fd, text);
+  const bytes = Buffer.byteLength(text);
+  if (written >= bytes) return;
+  const rest = Buffer.from(text, 'utf8');
+  for (let offset = written; offset < bytes; ) offset += writeSync(fd, rest, offset);
 }
 
 const REASONS: Record<string, string> = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyChange, diffResults, formatDiffForTerminal } from './diff.ts';
 import { makeCell, makeResults } from '../test-support/make-results.ts';
-import type { Outcome, Verdict } from './types.ts';
+import type { Outcome, Verdict } from './run-results.ts';
 
 const s = (outcome: Outcome, verdict: Verdict) => ({ outcome, verdict });
 

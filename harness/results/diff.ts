@@ -1,6 +1,6 @@
 // Compares two runs cell by cell (matched by id) so CI can say what a change broke or fixed,
 // not just what is red now.
-import type { CellAxes, CellResult, Outcome, RunResults, Verdict } from './types.ts';
+import type { CellAxes, CellResult, Outcome, RunResults, Verdict } from './run-results.ts';
 
 export type ChangeKind = 'regression' | 'fix' | 'changed' | 'new' | 'removed';
 

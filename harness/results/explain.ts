@@ -2,7 +2,7 @@
 // the outcome: the smallest set such that cells agreeing on those attributes agree on the value.
 // When no small set does so exactly, the set that is right for the most cells, with the cells it
 // gets wrong (the exceptions) kept so that no claim is made for them.
-import type { CellResult } from './types.ts';
+import type { CellResult } from './run-results.ts';
 
 /** A named way to read one value off a cell. */
 export interface Attribute {
@@ -45,66 +45,100 @@ export const MAX_EXCEPTION_SHARE = 0.25;
  * Attributes that do not vary, or that split the cells exactly like an earlier one, are dropped,
  * and so is a candidate whose groups all have the same value (it explains nothing). Empty when
  * nothing explains the value within those limits; a single candidate with no attributes when the
- * value is the same for every cell.
+ * value is the same for every cell. Candidates are made as they are asked for: the three-attribute
+ * ones only when no smaller one was taken.
  */
-export function explanations(cells: CellResult[], attributes: Attribute[], valueOf: (cell: CellResult) => string): Explanation[] {
-  if (cells.length === 0) return [];
-  if (new Set(cells.map(valueOf)).size === 1) return [evaluate(cells, [], valueOf)];
-  const usable = distinctPartitions(cells, attributes);
+export function* explanations(cells: CellResult[], attributes: Attribute[], valueOf: (cell: CellResult) => string): Generator<Explanation> {
+  if (cells.length === 0) return;
+  // Every value read once and numbered in first-appearance order: grouping then compares numbers.
+  const values = encode(cells, valueOf);
+  if (values.size === 1) {
+    yield evaluate(cells, [], [], values);
+    return;
+  }
+  const usable = distinctPartitions(attributes.map((attribute) => ({ attribute, coded: encode(cells, attribute.read) })));
   const limit = Math.floor(cells.length * MAX_EXCEPTION_SHARE);
   const candidates = (size: number) =>
     size > Math.min(MAX_EXPLAINING_ATTRIBUTES, usable.length)
       ? []
       : subsets(usable, size)
-          .map((set) => evaluate(cells, set, valueOf))
+          .map((set) => evaluate(cells, set.map((u) => u.attribute), set.map((u) => u.coded), values))
           .filter((e) => new Set(e.groups.map((group) => group.majority)).size > 1 && e.exceptions.length <= limit);
-  const [one, two, three] = [1, 2, 3].map(candidates) as [Explanation[], Explanation[], Explanation[]];
   const exact = (list: Explanation[]) => list.filter((e) => e.exact);
   const inexact = (list: Explanation[]) => list.filter((e) => !e.exact);
   // Stable sort: equal exception counts keep the smaller set, then the attributes' order.
   const fewestExceptions = (list: Explanation[]) => list.sort((a, b) => a.exceptions.length - b.exceptions.length);
-  return [...exact(one), ...exact(two), ...fewestExceptions([...inexact(one), ...inexact(two)]), ...exact(three), ...fewestExceptions(inexact(three))];
+  const [one, two] = [candidates(1), candidates(2)];
+  yield* [...exact(one), ...exact(two), ...fewestExceptions([...inexact(one), ...inexact(two)])];
+  const three = candidates(3);
+  yield* [...exact(three), ...fewestExceptions(inexact(three))];
 }
 
-function evaluate(cells: CellResult[], by: Attribute[], valueOf: (cell: CellResult) => string): Explanation {
-  const groups = new Map<string, { values: string[]; cells: CellResult[] }>();
-  for (const cell of cells) {
-    const values = by.map((attribute) => attribute.read(cell));
-    const key = JSON.stringify(values);
-    let group = groups.get(key);
-    if (!group) groups.set(key, (group = { values, cells: [] }));
-    group.cells.push(cell);
+/** Each cell's value as a number, values numbered in order of first appearance. */
+interface Coded {
+  codes: Int32Array;
+  names: string[];
+  size: number;
+}
+
+function encode(cells: CellResult[], read: (cell: CellResult) => string): Coded {
+  const numbers = new Map<string, number>();
+  const codes = new Int32Array(cells.length);
+  cells.forEach((cell, i) => {
+    const value = read(cell);
+    let n = numbers.get(value);
+    if (n === undefined) numbers.set(value, (n = numbers.size));
+    codes[i] = n;
+  });
+  return { codes, names: [...numbers.keys()], size: numbers.size };
+}
+
+function evaluate(cells: CellResult[], by: Attribute[], coded: Coded[], values: Coded): Explanation {
+  // A group's key is its attributes' codes as one number (mixed radix), or a string when too large.
+  const numeric = coded.reduce((product, c) => product * c.size, 1) < Number.MAX_SAFE_INTEGER;
+  const groups = new Map<number | string, number[]>();
+  for (let i = 0; i < cells.length; i++) {
+    let key: number | string = 0;
+    if (numeric) for (const c of coded) key = (key as number) * c.size + c.codes[i]!;
+    else key = coded.map((c) => c.codes[i]).join(',');
+    let members = groups.get(key);
+    if (!members) groups.set(key, (members = []));
+    members.push(i);
   }
   const exceptions: CellResult[] = [];
   const result: CellGroup[] = [];
-  for (const group of groups.values()) {
-    const majority = mostCommon(group.cells.map(valueOf));
-    for (const cell of group.cells) if (valueOf(cell) !== majority) exceptions.push(cell);
-    result.push({ ...group, majority });
+  const counts = new Int32Array(values.size);
+  for (const members of groups.values()) {
+    // The most common value; the first seen wins a tie.
+    let majority = values.codes[members[0]!]!;
+    for (const i of members) {
+      const value = values.codes[i]!;
+      if (++counts[value]! > counts[majority]!) majority = value;
+    }
+    // Ties: the count test above keeps the earliest value to reach a count, not the first seen.
+    majority = firstSeenMostCommon(members, values.codes, counts, majority);
+    for (const i of members) counts[values.codes[i]!] = 0;
+    const group = members.map((i) => cells[i]!);
+    for (const i of members) if (values.codes[i] !== majority) exceptions.push(cells[i]!);
+    result.push({ values: by.map((attribute) => attribute.read(group[0]!)), cells: group, majority: values.names[majority]! });
   }
   return { by, exact: exceptions.length === 0, groups: result, exceptions };
 }
 
-function mostCommon(values: string[]): string {
-  const counts = new Map<string, number>();
-  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
-  let best = values[0]!;
-  for (const [value, count] of counts) if (count > counts.get(best)!) best = value;
-  return best;
+/** Among the values with the highest count, the one seen first in `members`. */
+function firstSeenMostCommon(members: number[], codes: Int32Array, counts: Int32Array, leader: number): number {
+  const best = counts[leader]!;
+  for (const i of members) if (counts[codes[i]!] === best) return codes[i]!;
+  return leader;
 }
 
 /** Attributes that split the cells, each split once (the first attribute giving it is kept). */
-function distinctPartitions(cells: CellResult[], attributes: Attribute[]): Attribute[] {
+function distinctPartitions<T extends { coded: Coded }>(attributes: T[]): T[] {
   const seen = new Set<string>();
-  return attributes.filter((attribute) => {
-    const first = new Map<string, number>();
-    const signature = cells.map((cell, i) => {
-      const value = attribute.read(cell);
-      if (!first.has(value)) first.set(value, i);
-      return first.get(value);
-    });
-    if (first.size < 2) return false;
-    const key = signature.join(',');
+  return attributes.filter(({ coded }) => {
+    if (coded.size < 2) return false;
+    // First-appearance numbering is canonical: two attributes split alike exactly when their codes are equal.
+    const key = coded.codes.join(',');
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { makeCell, type CellOverrides } from '../test-support/make-results.ts';
 import { computeFindings, findingsScope } from './findings.ts';
 import { readResultsFile } from './results-file.ts';
-import type { CellAxes, CellResult, Findings, FindingStatement } from './types.ts';
+import type { CellAxes, CellResult, Findings, FindingStatement } from './run-results.ts';
 
 /** Every combination of `axes`, each cell shaped by `shape` (outcome, symbol, resolved…). */
 function grid(axes: Record<string, string[]>, shape: (axes: CellAxes) => CellOverrides): CellResult[] {

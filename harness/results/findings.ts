@@ -6,7 +6,7 @@
 // Every statement holds for every cell it covers; cells that break a rule are named as exceptions.
 import { explanations, MAX_EXCEPTION_SHARE, MAX_EXPLAINING_ATTRIBUTES, type Attribute, type Explanation } from './explain.ts';
 import { outcomeWithCause } from './outcome-with-cause.ts';
-import type { CellResult, FindingException, FindingRule, Findings, FindingStatement } from './types.ts';
+import type { CellResult, FindingException, FindingRule, Findings, FindingStatement } from './run-results.ts';
 import { joinWords, summarizeValues } from './value-globs.ts';
 
 /** The axis whose values are compared against `none`, cell by cell. */

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { makeCell, makeResults } from '../test-support/make-results.ts';
-import { MISSING_REASON, mergeResults } from './merge.ts';
+import { assembleResults } from './assemble.ts';
+import { MISSING_REASON, mergeResults as mergeRecords, type MergeOptions } from './merge.ts';
+import type { RunResults } from './run-results.ts';
+
+const mergeResults = (parts: RunResults[], options?: MergeOptions) => {
+  const merged = mergeRecords(parts, options);
+  return { ...merged, results: assembleResults(merged.record).results };
+};
 
 const cell = (distro: string, loader: string) => makeCell({ axes: { distro, python: 'system', numpy: 'system', loader, flags: 'linked' } });
 
@@ -22,13 +29,13 @@ describe('mergeResults', () => {
     expect(missing).toEqual([]);
   });
 
-  it('adds planned cells no input has as failed cells that did not run, with their environment', () => {
+  it('adds planned cells no input has as cells that should have run and did not, with their environment', () => {
     const d = cell('forky', 'c');
     const { results, missing } = mergeResults([makeResults([c]), makeResults([a])], { planned: [a, b, c, d], requireAll: true });
     expect(missing).toEqual([b.id, d.id]);
     expect(results.cells.map((x) => x.id)).toEqual([a.id, b.id, c.id, d.id]);
     expect(results.cells[3]).toMatchObject({ outcome: 'skipped', verdict: 'fail', reason: MISSING_REASON, expected: d.expected, attempts: 0 });
-    expect(results.summary).toMatchObject({ total: 4, failed: 2, passed: 2 });
+    expect(results.summary).toMatchObject({ total: 4, failed: 0, notRun: 2, passed: 2 });
     expect(results.environments.map((e) => e.key)).toEqual([a.environment, c.environment, d.environment]);
     expect(results.environments[2]!.skipReason).toBe(MISSING_REASON);
     // The findings leave them out: they say nothing about the library.

@@ -1,28 +1,26 @@
-// Combines the results of shards (or of any runs of one matrix) into one RunResults. When the
+// Combines the results of shards (or of any runs of one matrix) into one run's record. When the
 // cells the shards planned are known, a planned cell that no input has (a shard's artifact never
-// arrived) is added as a failure that did not run, so that no report of the merge looks green.
-import { computeFindings } from './findings.ts';
-import { summarize } from './results-file.ts';
-import type { CellResult, EnvironmentInfo, RunResults } from './types.ts';
+// arrived) is added as a cell that should have run and did not (not-run.ts), so that no report of
+// the merge looks green.
+import { headerOf, type RunRecord } from './assemble.ts';
+import { stoppedBeforeRun, type PlannedCellRef } from './not-run.ts';
+import type { CellResult, EnvironmentInfo, RunResults } from './run-results.ts';
 
 /** Why a planned cell is in the merged results without having run. */
 export const MISSING_REASON = 'not run: missing from the merged shard results';
 
-/** A cell the matrix plans: enough to order merged cells and to stand in for a missing one. */
-export type PlannedCellRef = Pick<CellResult, 'id' | 'axes' | 'environment' | 'expected'>;
-
 export interface MergeOptions {
-  /** The matrix's cells in plan order: merged cells follow it, others go last by id. */
+  /** The matrix's cells in plan order: merged cells follow it; others go last, in the inputs' order. */
   planned?: readonly PlannedCellRef[];
-  /** Every planned cell should be in the inputs: the absent ones are added as failures. */
+  /** Every planned cell should be in the inputs: the absent ones are added as not run. */
   requireAll?: boolean;
 }
 
 export interface MergeOutcome {
-  results: RunResults;
+  record: RunRecord;
   /** Cells that appeared in more than one input (the last one wins). */
   duplicates: string[];
-  /** Planned cells no input had (with requireAll), now failed `skipped` cells. */
+  /** Planned cells no input had (with requireAll), now not-run cells. */
   missing: string[];
 }
 
@@ -44,10 +42,11 @@ export function mergeResults(parts: RunResults[], options: MergeOptions = {}): M
     }
   }
   const missing = requireAll ? planned.filter((cell) => !cells.has(cell.id)) : [];
-  for (const cell of missing) cells.set(cell.id, missingCell(cell));
+  for (const cell of missing) cells.set(cell.id, stoppedBeforeRun(cell, MISSING_REASON));
   const position = new Map(planned.map((cell, i) => [cell.id, i]));
   const rank = (id: string) => position.get(id) ?? Number.MAX_SAFE_INTEGER;
-  const merged = [...cells.values()].sort((a, b) => rank(a.id) - rank(b.id) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // A stable sort: without a plan, cells keep the inputs' order (one input: exactly the run's).
+  const merged = [...cells.values()].sort((a, b) => rank(a.id) - rank(b.id));
   // Environments in the order of their first cell; ones no merged cell uses are dropped.
   const firstCell = new Map<string, number>();
   merged.forEach((cell, i) => firstCell.has(cell.environment) || firstCell.set(cell.environment, i));
@@ -55,41 +54,19 @@ export function mergeResults(parts: RunResults[], options: MergeOptions = {}): M
     const { distro, python, numpy } = cell.axes;
     if (!environments.has(cell.environment)) environments.set(cell.environment, { key: cell.environment, distro, python, numpy, resolved: {}, skipReason: MISSING_REASON });
   }
-  const startedAt = parts.map((p) => p.startedAt).sort()[0];
+  const startedAt = parts.map((p) => p.startedAt).sort()[0]!;
   const finishedAt = parts.map((p) => p.finishedAt).sort().at(-1)!;
   return {
     duplicates,
     missing: missing.map((cell) => cell.id),
-    results: {
-      ...parts[0],
-      startedAt,
+    record: {
+      header: { ...headerOf(parts[0]!), startedAt, shard: undefined },
       finishedAt,
-      durationMs: Date.parse(finishedAt) - Date.parse(startedAt),
       interrupted: parts.some((p) => p.interrupted),
-      shard: undefined,
       environments: [...environments.values()]
         .filter((e) => firstCell.has(e.key))
         .sort((a, b) => firstCell.get(a.key)! - firstCell.get(b.key)!),
       cells: merged,
-      summary: summarize(merged),
-      findings: computeFindings(merged),
     },
-  };
-}
-
-/** A planned cell that never ran: outcome `skipped` (it says nothing about the library), verdict `fail`. */
-function missingCell(cell: PlannedCellRef): CellResult {
-  return {
-    id: cell.id,
-    axes: cell.axes,
-    environment: cell.environment,
-    resolved: {},
-    outcome: 'skipped',
-    reason: MISSING_REASON,
-    expected: cell.expected,
-    verdict: 'fail',
-    durationMs: 0,
-    attempts: 0,
-    output: { stdout: '', stderr: '' },
   };
 }

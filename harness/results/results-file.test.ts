@@ -3,33 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeCell, makeResults } from '../test-support/make-results.ts';
-import { readResultsFile, summarize, writeResultsFile } from './results-file.ts';
+import { readResultsFile, writeResultsFile } from './results-file.ts';
+import { summarize } from './summary.ts';
 
 const temp = () => mkdtempSync(join(tmpdir(), 'dlmatrix-results-'));
-
-describe('summarize', () => {
-  it('counts verdicts and outcomes', () => {
-    const summary = summarize([
-      makeCell({ verdict: 'pass' }),
-      makeCell({ verdict: 'fail', outcome: 'undefined-symbol' }),
-      makeCell({ verdict: 'flaky' }),
-      makeCell({ verdict: 'skip', outcome: 'skipped' }),
-      makeCell({ verdict: 'pass', outcome: 'undefined-symbol' }),
-    ]);
-    expect(summary).toEqual({
-      total: 5,
-      passed: 2,
-      failed: 1,
-      flaky: 1,
-      skipped: 1,
-      byOutcome: { loaded: 2, 'undefined-symbol': 2, skipped: 1 },
-    });
-  });
-
-  it('is all zeros for no cells', () => {
-    expect(summarize([])).toEqual({ total: 0, passed: 0, failed: 0, flaky: 0, skipped: 0, byOutcome: {} });
-  });
-});
 
 describe('writeResultsFile / readResultsFile', () => {
   it('round-trips, creating the folder and leaving no temp file', () => {

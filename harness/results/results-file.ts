@@ -1,30 +1,44 @@
-// results.json: the one file reporters, `merge` and `diff` read. Reading validates enough of the
-// shape that a wrong or stale file fails here, naming the file and the field, instead of deep
-// inside a reporter.
-import { readFileSync } from 'node:fs';
+// results.json: the one file reporters, `merge` and `diff` read. It is written and read in pieces
+// (a cell per line), never as one string, so 100,000 cells with their output fit. Reading
+// validates every part at this boundary, naming the file and the field, so a wrong or stale file
+// fails here instead of deep inside a reporter; what can be derived (the summary, the findings)
+// is recomputed, so files of older versions still load.
 import { writeFileAtomic } from './atomic-file.ts';
+import { keptOutput } from './cell-output.ts';
 import { computeFindings } from './findings.ts';
-import { OUTCOMES, RESULTS_SCHEMA_VERSION } from './types.ts';
-import type { CellResult, Outcome, ResultsSummary, RunResults, Verdict } from './types.ts';
-
-const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'skip', 'flaky'];
-const REQUIRED_AXES = ['distro', 'python', 'numpy', 'loader', 'flags'];
-
-export function summarize(cells: CellResult[]): ResultsSummary {
-  const summary: ResultsSummary = { total: 0, passed: 0, failed: 0, flaky: 0, skipped: 0, byOutcome: {} };
-  for (const cell of cells) {
-    summary.total++;
-    if (cell.verdict === 'pass') summary.passed++;
-    else if (cell.verdict === 'fail') summary.failed++;
-    else if (cell.verdict === 'flaky') summary.flaky++;
-    else summary.skipped++;
-    summary.byOutcome[cell.outcome] = (summary.byOutcome[cell.outcome] ?? 0) + 1;
-  }
-  return summary;
-}
+import { JsonShapeError, readJsonWithCells } from './json-cells-reader.ts';
+import { RESULTS_SCHEMA_VERSION, type CellResult, type RunResults } from './run-results.ts';
+import { SharedValues } from './shared-values.ts';
+import { summarize } from './summary.ts';
+import { cellProblems, environmentProblems, headerProblems, isObject } from './validate.ts';
 
 export function writeResultsFile(path: string, results: RunResults): void {
-  writeFileAtomic(path, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileAtomic(path, resultsJson(results));
+}
+
+/**
+ * The file's text, in pieces: the top level indented as usual, each cell compact on a line of its
+ * own (a cell per line greps well and keeps the file a third smaller).
+ */
+export function* resultsJson(results: RunResults): Generator<string> {
+  const entries = Object.entries(results).filter(([, value]) => value !== undefined);
+  yield '{\n';
+  for (const [i, [key, value]] of entries.entries()) {
+    const comma = i < entries.length - 1 ? ',' : '';
+    if (key !== 'cells') {
+      yield `  ${JSON.stringify(key)}: ${JSON.stringify(value, null, 2).replace(/\n/g, '\n  ')}${comma}\n`;
+      continue;
+    }
+    const cells = value as CellResult[];
+    if (cells.length === 0) {
+      yield `  "cells": []${comma}\n`;
+      continue;
+    }
+    yield '  "cells": [\n';
+    for (const [n, cell] of cells.entries()) yield `    ${JSON.stringify(cell)}${n < cells.length - 1 ? ',' : ''}\n`;
+    yield `  ]${comma}\n`;
+  }
+  yield '}\n';
 }
 
 export class ResultsFileError extends Error {
@@ -37,92 +51,62 @@ export class ResultsFileError extends Error {
   }
 }
 
+const PROBLEMS_SHOWN = 5;
+
 export function readResultsFile(path: string): RunResults {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new ResultsFileError(path, `cannot read results file (${(err as Error).message})`);
-  }
+  const cells: CellResult[] = [];
+  const problems: string[] = [];
+  const shared = new SharedValues();
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = readJsonWithCells(path, (cell, index) => {
+      const found = cellProblems(cell, `cells[${index}]`);
+      if (found.length > 0) problems.push(...found);
+      else cells.push(shared.cell(normalized(cell as CellResult)));
+    });
   } catch (err) {
-    throw new ResultsFileError(path, `not valid JSON (${(err as Error).message})`);
+    if (err instanceof JsonShapeError) throw new ResultsFileError(path, `not a valid dlmatrix results file: ${err.message}`);
+    if (err instanceof SyntaxError) throw new ResultsFileError(path, `not valid JSON (${err.message})`);
+    throw new ResultsFileError(path, `cannot read results file (${(err as Error).message})`);
   }
+  if (!isObject(data)) throw new ResultsFileError(path, 'not a valid dlmatrix results file: expected a JSON object at the top level');
   // A version mismatch is not a malformed file: say so plainly, with what to do.
-  const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
-  if (version !== undefined && version !== RESULTS_SCHEMA_VERSION) {
+  if (data.schemaVersion === undefined) throw new ResultsFileError(path, 'not a valid dlmatrix results file: no schemaVersion');
+  if (data.schemaVersion !== RESULTS_SCHEMA_VERSION) {
     throw new ResultsFileError(
       path,
-      `schemaVersion ${JSON.stringify(version)} is not supported (this dlmatrix reads version ${RESULTS_SCHEMA_VERSION}); ` +
+      `schemaVersion ${JSON.stringify(data.schemaVersion)} is not supported (this dlmatrix reads version ${RESULTS_SCHEMA_VERSION}); ` +
         'produce it again with a matching dlmatrix',
     );
   }
-  const problems = validateResults(data);
+  problems.unshift(...runProblems(data));
   if (problems.length > 0) {
-    const shown = problems.slice(0, 5).join('; ');
-    const more = problems.length > 5 ? ` (and ${problems.length - 5} more)` : '';
+    const shown = problems.slice(0, PROBLEMS_SHOWN).join('; ');
+    const more = problems.length > PROBLEMS_SHOWN ? ` (and ${problems.length - PROBLEMS_SHOWN} more)` : '';
     throw new ResultsFileError(path, `not a valid dlmatrix results file: ${shown}${more}`);
   }
-  const results = data as RunResults;
-  // The summary and the findings are derivable; files written by hand or by older tools may lack them.
-  results.summary ??= summarize(results.cells);
-  results.findings ??= computeFindings(results.cells);
+  const results = data as unknown as RunResults;
+  results.cells = cells;
+  // Derivable: recomputed so that files of older versions (or written by hand) count cells as this version does.
+  results.summary = summarize(cells);
+  results.findings ??= computeFindings(cells);
   return results;
 }
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Returns one message per problem, each naming the field's path (e.g. `cells[3].outcome`). */
-export function validateResults(data: unknown): string[] {
-  if (!isObject(data)) return ['expected a JSON object at the top level'];
-  if (data.schemaVersion === undefined) return ['no schemaVersion: not a dlmatrix results file'];
-  if (data.schemaVersion !== RESULTS_SCHEMA_VERSION) return [`schemaVersion must be ${RESULTS_SCHEMA_VERSION}`];
-  const problems: string[] = [];
-  const expect = (ok: boolean, field: string, what: string) => {
-    if (!ok) problems.push(`${field} must be ${what}`);
-  };
-  const isString = (v: unknown) => typeof v === 'string';
-  const isNumber = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
-  const isOutcome = (v: unknown) => OUTCOMES.includes(v as Outcome);
-
-  expect(isObject(data.tool) && data.tool.name === 'dlmatrix', 'tool.name', '"dlmatrix"');
-  for (const field of ['matrixFile', 'startedAt', 'finishedAt']) expect(isString(data[field]), field, 'a string');
-  expect(isNumber(data.durationMs), 'durationMs', 'a number');
-  expect(typeof data.interrupted === 'boolean', 'interrupted', 'true or false');
-  expect(isObject(data.host) && isString(data.host.hostname), 'host.hostname', 'a string');
-
+/** Problems of everything but the cells (checked one by one as they are read). */
+function runProblems(data: Record<string, unknown>): string[] {
+  const problems = headerProblems(data);
+  if (typeof data.finishedAt !== 'string') problems.push('finishedAt must be a string');
+  if (typeof data.durationMs !== 'number' || !Number.isFinite(data.durationMs)) problems.push('durationMs must be a number');
+  if (typeof data.interrupted !== 'boolean') problems.push('interrupted must be true or false');
   if (!Array.isArray(data.environments)) problems.push('environments must be an array');
-  else {
-    data.environments.forEach((env: unknown, i) => {
-      const at = `environments[${i}]`;
-      if (!isObject(env)) return problems.push(`${at} must be an object`);
-      for (const field of ['key', 'distro', 'python', 'numpy']) expect(isString(env[field]), `${at}.${field}`, 'a string');
-      expect(isObject(env.resolved), `${at}.resolved`, 'an object');
-    });
-  }
-
+  else data.environments.forEach((env, i) => problems.push(...environmentProblems(env, `environments[${i}]`)));
   if (!Array.isArray(data.cells)) problems.push('cells must be an array');
-  else {
-    data.cells.forEach((cell: unknown, i) => {
-      const at = `cells[${i}]`;
-      if (!isObject(cell)) return problems.push(`${at} must be an object`);
-      expect(isString(cell.id), `${at}.id`, 'a string');
-      expect(isString(cell.environment), `${at}.environment`, 'a string');
-      if (!isObject(cell.axes)) problems.push(`${at}.axes must be an object`);
-      else for (const axis of REQUIRED_AXES) expect(isString(cell.axes[axis]), `${at}.axes.${axis}`, 'a string');
-      expect(isOutcome(cell.outcome), `${at}.outcome`, `one of ${OUTCOMES.join(', ')}`);
-      expect(VERDICTS.includes(cell.verdict as Verdict), `${at}.verdict`, `one of ${VERDICTS.join(', ')}`);
-      expect(Array.isArray(cell.expected) && cell.expected.every(isOutcome), `${at}.expected`, 'an array of outcomes');
-      expect(isNumber(cell.durationMs), `${at}.durationMs`, 'a number');
-      expect(
-        isObject(cell.output) && isString(cell.output.stdout) && isString(cell.output.stderr),
-        `${at}.output`,
-        '{stdout: string, stderr: string}',
-      );
-    });
-  }
   return problems;
+}
+
+/** A valid cell as this version holds it: `resolved` present, output kept as results keep it. */
+function normalized(cell: CellResult): CellResult {
+  const output = keptOutput(cell.output);
+  return cell.resolved && output === cell.output ? cell : { ...cell, resolved: cell.resolved ?? {}, output };
 }

@@ -1,7 +1,7 @@
 // Which shards of one sharded run a merge has, from each results file's `shard` ("i/n") and
 // `selection`: the shards that never arrived, and the filters every shard was run with (so the
 // planned cells can be recomputed from the matrix).
-import type { RunResults } from './types.ts';
+import type { RunResults } from './run-results.ts';
 
 export interface ShardCoverage {
   /** n of "i/n". */

@@ -1,10 +1,11 @@
 // Runs one cell in its environment's session: the invocation, the runner's reply, the one
 // classification path, the verdict, and retries of a cell that missed its expectation.
-import type { AttemptSummary, CellResult } from '../results/types.ts';
+import { keptOutput } from '../results/cell-output.ts';
+import { couldNotRun } from '../results/not-run.ts';
+import type { AttemptSummary, CellResult } from '../results/run-results.ts';
+import { judge } from '../results/verdicts.ts';
 import { classify, type LoaderRun } from '../verdict/classify.ts';
-import { judge } from '../verdict/judge.ts';
 import type { PlannedCell } from '../plan/plan.ts';
-import { notRunResult } from './cell-result.ts';
 import type { EnvironmentSession } from './environment-session.ts';
 import { invocation, type InvocationContext } from './invocation.ts';
 import type { RunnerError, RunnerResult } from '../image/runner-protocol.ts';
@@ -24,7 +25,7 @@ export async function runCell(cell: PlannedCell, session: EnvironmentSession, se
   const { manifest } = session;
   const resolved = { python: manifest.python.version, numpy: manifest.numpy.version };
   const call = invocation(cell, manifest, settings.context);
-  if ('skip' in call) return notRunResult(cell, 'skipped', call.skip, resolved);
+  if ('skip' in call) return couldNotRun(cell, 'skipped', call.skip, resolved);
   const started = Date.now();
   const previousAttempts: AttemptSummary[] = [];
   for (let attempt = 1; ; attempt++) {
@@ -36,7 +37,7 @@ export async function runCell(cell: PlannedCell, session: EnvironmentSession, se
     });
     if (reply.type === 'error' && reply.kind === 'runner') {
       // dlmatrix's own failure, not the program's: never a verdict on the library.
-      return { ...notRunResult(cell, 'harness-error', reply.message, resolved), command: call.command };
+      return { ...couldNotRun(cell, 'harness-error', reply.message, resolved), command: call.command };
     }
     const run = loaderRun(reply);
     const found = classify(run, settings.context.imports);
@@ -74,7 +75,7 @@ export async function runCell(cell: PlannedCell, session: EnvironmentSession, se
       ...(previousAttempts.length > 0 && { previousAttempts }),
       command: call.command,
       exitCode: run.exitCode,
-      output: { stdout: run.stdout, stderr: run.stderr },
+      output: keptOutput({ stdout: run.stdout, stderr: run.stderr }),
     };
   }
 }

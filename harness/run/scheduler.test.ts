@@ -10,7 +10,7 @@ import { parseFlags } from '../matrix/flags.ts';
 import type { CustomLoader, Mitigation } from '../matrix/types.ts';
 import { planFromCells, type PlannedCell } from '../plan/plan.ts';
 import type { Reporter } from '../report/reporter.ts';
-import type { CellResult, Outcome } from '../results/types.ts';
+import type { CellResult, Outcome } from '../results/run-results.ts';
 import type { EnvironmentImage } from '../docker/images.ts';
 import type { EnvironmentManifest } from '../image/manifest.ts';
 import type { RunnerRequest } from '../image/runner-protocol.ts';
@@ -335,7 +335,7 @@ describe('runPlan', () => {
     );
     expect(outcome.stopReason).toMatchObject({ kind: 'matrix-error', diagnostics: [{ at, message: expect.stringContaining('exports no function `myplugin_int`'), hint: expect.stringContaining('did you mean `myplugin_init`?') }] });
     // Never classified, never passing as the NumPy failure it expected.
-    expect(outcome.cells[0]).toMatchObject({ outcome: 'skipped', verdict: 'skip' });
+    expect(outcome.cells[0]).toMatchObject({ outcome: 'skipped', verdict: 'fail' }); // should have run and did not (results/not-run.ts)
     expect(engine.requests).toHaveLength(0);
   });
 

@@ -11,9 +11,9 @@ import type { EnvironmentManifest } from '../image/manifest.ts';
 import { containerLabels, LABELS } from '../docker/labels.ts';
 import type { PlannedEnvironment, Plan } from '../plan/plan.ts';
 import type { Reporter } from '../report/reporter.ts';
-import type { CellResult, EnvironmentInfo } from '../results/types.ts';
+import { couldNotRun, stoppedBeforeRun } from '../results/not-run.ts';
+import type { CellResult, EnvironmentInfo } from '../results/run-results.ts';
 import { buildErrorText } from './build-error-text.ts';
-import { notRunResult } from './cell-result.ts';
 import { runCell, type CellSettings } from './cell-runner.ts';
 import { entryProblem } from './entry-check.ts';
 import { EnvironmentSession } from './environment-session.ts';
@@ -115,7 +115,7 @@ export async function runPlan(
       if (stop.stopped || (!(error instanceof BuildFailedError) && (await engineLost(error)))) return;
       info.buildError = buildErrorText(error);
       await reporter.onEnvironmentReady?.(info);
-      for (const cell of environment.cells) await record(notRunResult(cell, 'build-error', info.buildError));
+      for (const cell of environment.cells) await record(couldNotRun(cell, 'build-error', info.buildError));
       return;
     }
     if (ready.status === 'skipped') {
@@ -123,7 +123,7 @@ export async function runPlan(
       // distro's NumPy is for another Python (the image's manifest, or the index, says so).
       Object.assign(info, { skipReason: ready.reason, resolved: { python: ready.python } });
       await reporter.onEnvironmentReady?.(info);
-      for (const cell of environment.cells) await record(notRunResult(cell, 'skipped', ready.reason, { python: ready.python }));
+      for (const cell of environment.cells) await record(couldNotRun(cell, 'skipped', ready.reason, { python: ready.python }));
       return;
     }
     Object.assign(info, { image: ready.image.ref, imageId: ready.image.id, buildMs: ready.image.buildMs, resolved: resolvedVersions(ready.manifest) });
@@ -150,7 +150,7 @@ export async function runPlan(
       if (stop.stopped || (await engineLost(error))) return;
       info.engineError = `the environment's container did not start: ${firstLine(error)}`;
       await reporter.onEnvironmentReady?.(info);
-      for (const cell of environment.cells) await record(notRunResult(cell, 'engine-error', info.engineError));
+      for (const cell of environment.cells) await record(couldNotRun(cell, 'engine-error', info.engineError));
       return;
     }
     sessions.add(session);
@@ -169,7 +169,7 @@ export async function runPlan(
               // The session failed under this cell: it has no result of its own. Its siblings
               // still settle one by one; the container is removed only after all of them.
               if (stop.stopped || (await engineLost(error))) return;
-              result = notRunResult(cell, 'engine-error', `the environment's container failed while the cell ran: ${firstLine(error)}`);
+              result = couldNotRun(cell, 'engine-error', `the environment's container failed while the cell ran: ${firstLine(error)}`);
             }
             await record(result);
           }),
@@ -190,7 +190,7 @@ export async function runPlan(
 
   const stopReason = stop.reason;
   // Nothing is silently dropped: every planned cell has a result, in plan order.
-  const cells = plan.cells.map((cell) => results.get(cell.id) ?? notRunResult(cell, 'skipped', stopReason?.message ?? 'not run'));
+  const cells = plan.cells.map((cell) => results.get(cell.id) ?? stoppedBeforeRun(cell, stopReason?.message ?? 'not run'));
   const infos = plan.environments.map((e) => environments.get(e.key)!);
   return { cells, environments: infos, ...(stopReason && { stopReason }) };
 }

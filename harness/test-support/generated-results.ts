@@ -16,10 +16,11 @@
 import { LAYOUT } from '../image/layout.ts';
 import { cellId, environmentKey } from '../plan/cell-id.ts';
 import { computeFindings } from '../results/findings.ts';
-import type { JournalHeader, JournalLine } from '../results/journal.ts';
-import { summarize } from '../results/results-file.ts';
-import { RESULTS_SCHEMA_VERSION } from '../results/types.ts';
-import type { CellAxes, CellResult, EnvironmentInfo, Outcome, RunResults, Verdict } from '../results/types.ts';
+import type { JournalLine } from '../results/journal.ts';
+import type { RunHeader } from '../results/run-results.ts';
+import { summarize } from '../results/summary.ts';
+import { RESULTS_SCHEMA_VERSION } from '../results/run-results.ts';
+import type { CellAxes, CellResult, EnvironmentInfo, Outcome, RunResults, Verdict } from '../results/run-results.ts';
 import { crashStderr, extensionPath, failedImportStdout, hostProgramLog, loadedStdout, pipBuildError, type NumpyInstall } from './generated-outputs.ts';
 
 interface Distro {
@@ -269,7 +270,7 @@ export function generateResults(cells: number, seed = 1, options: GenerateOption
   }
   const present = new Set(all.map((cell) => cell.environment));
   const used = environments.filter((env) => present.has(env.info.key)).map((env) => env.info);
-  const header: JournalHeader = {
+  const header: RunHeader = {
     schemaVersion: RESULTS_SCHEMA_VERSION,
     tool: { name: 'dlmatrix', version: '0.1.0' },
     matrixFile: 'examples/large/matrix.yaml',

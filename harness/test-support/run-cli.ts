@@ -4,7 +4,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunResults } from '../results/types.ts';
+import type { RunResults } from '../results/run-results.ts';
 
 export const CLI = join(import.meta.dirname, '..', '..', 'bin', 'dlmatrix.mjs');
 

@@ -14,7 +14,7 @@
 import { constants } from 'node:os';
 import { findResultLine, RESULT_LINE_PREFIX, type ResultLine } from '../image/result-line.ts';
 import type { TraceEvent } from '../image/trace-events.ts';
-import type { Outcome } from '../results/types.ts';
+import type { Outcome } from '../results/run-results.ts';
 import { importEvidence, undefinedSymbol, type ModuleStatus } from './trace.ts';
 
 export interface LoaderRun {

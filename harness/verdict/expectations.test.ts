@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ExpectRule } from '../matrix/types.ts';
-import type { Outcome } from '../results/types.ts';
+import type { Outcome } from '../results/run-results.ts';
 import { expectedOutcomes } from './expectations.ts';
 
 function rule(when: Record<string, string[]>, outcomes: Outcome[], line = 1): ExpectRule {

@@ -1,5 +1,5 @@
 // Which outcomes the matrix allows for a cell: the verdict compares the actual outcome to these.
-import type { Outcome } from '../results/types.ts';
+import type { Outcome } from '../results/run-results.ts';
 import { matchesWhen } from '../matrix/glob.ts';
 import type { Combination, ExpectRule } from '../matrix/types.ts';
 

@@ -23,8 +23,9 @@ export const OUTCOMES = [
 export type Outcome = (typeof OUTCOMES)[number];
 
 /**
- * pass: the outcome met the expectation. fail: it did not. skip: the cell could not run.
- * flaky: failed at first, passed on a retry (never counted as a plain pass).
+ * pass: the outcome met the expectation. fail: it did not (or the cell should have run and did
+ * not). skip: the cell cannot exist and nobody expected it. flaky: failed at first, passed on a
+ * retry (never counted as a plain pass). How each counts: results/verdicts.ts (cellStatus).
  */
 export type Verdict = 'pass' | 'fail' | 'skip' | 'flaky';
 
@@ -109,12 +110,20 @@ export interface EnvironmentInfo {
   buildMs?: number;
 }
 
+/** Cells counted by how they count (results/verdicts.ts, cellStatus); the counts add up to `total`. */
 export interface ResultsSummary {
   total: number;
+  /** Ran and met their expectation. */
   passed: number;
+  /** Missed their expectation (ran, or their environment failed to build or start). */
   failed: number;
   flaky: number;
+  /** Cannot exist (no such Python, no wheel) and not expected to: no verdict. */
   skipped: number;
+  /** Did not run, as the matrix expected (an expected build error or skip). Older files lack it (reading recomputes the summary). */
+  expectedNotRun: number;
+  /** Should have run and did not (the run ended first, or a shard is missing): a failure. Older files lack it (reading recomputes the summary). */
+  notRun: number;
   byOutcome: Partial<Record<Outcome, number>>;
 }
 
@@ -139,6 +148,9 @@ export interface RunResults {
   /** What decides the outcomes, in plain words (results/findings.ts). Files from older runs lack it: readers recompute it. */
   findings: Findings;
 }
+
+/** What is known of a run when it starts (the journal's `begin` line holds it). */
+export type RunHeader = Pick<RunResults, 'schemaVersion' | 'tool' | 'matrixFile' | 'startedAt' | 'host' | 'shard' | 'selection'>;
 
 /** What the matrix shows, computed from the cells that ran: which axes decide the outcome and the missing symbol, what a mitigation changes. */
 export interface Findings {

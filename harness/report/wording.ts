@@ -2,7 +2,9 @@
 // terminal say the same thing in the same words.
 import { KNOWN_AXES } from '../matrix/types.ts';
 import { outcomeWithCause } from '../results/outcome-with-cause.ts';
-import type { CellAxes, CellResult, EnvironmentInfo, Outcome } from '../results/types.ts';
+import type { CellAxes, CellResult, EnvironmentInfo, Outcome, ResultsSummary, RunResults } from '../results/run-results.ts';
+import { runState, type RunState } from '../results/summary.ts';
+import type { CellStatus } from '../results/verdicts.ts';
 
 export { outcomeWithCause };
 
@@ -76,4 +78,54 @@ export function formatDuration(ms: number): string {
   const minutes = Math.floor(seconds / 60);
   if (minutes < 60) return `${minutes} min ${Math.round(seconds % 60)} s`;
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+const cells = (n: number) => `${n} ${n === 1 ? 'cell' : 'cells'}`;
+
+/**
+ * The run's verdict in one line, the same in every report's headline (terminal, job summary,
+ * index.html): red when a cell missed or did not run, never green when nothing ran.
+ */
+export function headline(results: Pick<RunResults, 'summary' | 'interrupted'>): { state: RunState; text: string } {
+  const s = results.summary;
+  const state = runState(results);
+  const ran = s.passed + s.flaky;
+  switch (state) {
+    case 'failed': {
+      const parts = [s.failed > 0 ? `${s.failed} of ${cells(s.total)} failed` : '', s.notRun > 0 ? `${s.notRun} ${s.failed > 0 ? '' : `of ${cells(s.total)} `}did not run` : ''];
+      return { state, text: parts.filter(Boolean).join(', ') };
+    }
+    case 'interrupted':
+      return { state, text: `interrupted after ${cells(s.total)}` };
+    case 'nothing-ran':
+      return { state, text: `no cell ran${s.total > 0 ? ` (${statusCounts(s, { zeros: false }).map((c) => c.text).join(', ')})` : ''}: nothing was tested` };
+    default:
+      return { state, text: ran === s.total ? `all ${cells(s.total)} met their expectations` : `all ${cells(ran)} that ran met their expectations` };
+  }
+}
+
+/** One count of the summary line, e.g. `18 expected not to run`, with the status it counts. */
+export interface StatusCount {
+  status: CellStatus;
+  count: number;
+  text: string;
+}
+
+const COUNT_WORDS: [CellStatus, keyof ResultsSummary, string][] = [
+  ['passed', 'passed', 'passed'],
+  ['expected-not-run', 'expectedNotRun', 'expected not to run'],
+  ['failed', 'failed', 'failed'],
+  ['not-run', 'notRun', 'not run'],
+  ['flaky', 'flaky', 'flaky'],
+  ['skipped', 'skipped', 'skipped'],
+];
+// Shown even at zero: the counts a reader looks for. The others appear when they happen.
+const ALWAYS: readonly CellStatus[] = ['passed', 'failed', 'flaky', 'skipped'];
+
+/** "36 passed, 18 expected not to run, 0 failed, 0 flaky, 0 skipped" as parts, in this order. */
+export function statusCounts(summary: ResultsSummary, options: { zeros?: boolean } = {}): StatusCount[] {
+  const zeros = options.zeros ?? true;
+  return COUNT_WORDS.map(([status, field, words]) => ({ status, count: (summary[field] as number | undefined) ?? 0, words }))
+    .filter(({ status, count }) => count > 0 || (zeros && ALWAYS.includes(status)))
+    .map(({ status, count, words }) => ({ status, count, text: `${count} ${words}` }));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judge } from './judge.ts';
+import { cellStatus, judge } from './verdicts.ts';
 
 describe('judge', () => {
   it('passes an expected outcome and fails an unexpected one', () => {
@@ -15,5 +15,17 @@ describe('judge', () => {
   it('skips a skipped cell unless skipping was expected', () => {
     expect(judge('skipped', ['loaded'])).toBe('skip');
     expect(judge('skipped', ['skipped'])).toBe('pass');
+  });
+});
+
+describe('cellStatus', () => {
+  it('tells cells that ran from cells that did not, and those from cells that should have', () => {
+    expect(cellStatus({ outcome: 'loaded', verdict: 'pass' })).toBe('passed');
+    expect(cellStatus({ outcome: 'crash', verdict: 'fail' })).toBe('failed');
+    expect(cellStatus({ outcome: 'build-error', verdict: 'fail' })).toBe('failed');
+    expect(cellStatus({ outcome: 'loaded', verdict: 'flaky' })).toBe('flaky');
+    expect(cellStatus({ outcome: 'skipped', verdict: 'skip' })).toBe('skipped');
+    for (const outcome of ['skipped', 'build-error', 'engine-error', 'harness-error'] as const) expect(cellStatus({ outcome, verdict: 'pass' })).toBe('expected-not-run');
+    expect(cellStatus({ outcome: 'skipped', verdict: 'fail' })).toBe('not-run');
   });
 });
