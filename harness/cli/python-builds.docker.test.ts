@@ -28,7 +28,7 @@ expect:
   - when: {python-build: static}
     outcome: [build-error]
   - when: {python-build: standalone, mitigation: [none, promote]}
-    outcome: dlopen-error
+    outcome: missing-library
   - when: {python-build: standalone, mitigation: preload}
     outcome: loaded
   - when: {flags: "RTLD_LOCAL*", mitigation: [none, library-path]}
@@ -61,7 +61,7 @@ describe('python-build layouts (real Docker, CPython built from source)', () => 
     // standalone (uv): the library does not even open, naming the file it cannot find...
     const standalone = byLayout(cells, 'standalone');
     const none = standalone.find((c) => c.axes.flags === 'RTLD_LOCAL|RTLD_NOW' && c.axes.mitigation === 'none')!;
-    expect(none).toMatchObject({ outcome: 'dlopen-error', reason: expect.stringContaining('libpython3.13.so.1.0: cannot open shared object file') });
+    expect(none).toMatchObject({ outcome: 'missing-library', missing: 'libpython3.13.so.1.0', reason: expect.stringContaining('libpython3.13.so.1.0: cannot open shared object file') });
     // ...until libpython is preloaded by path, or put on the library path (then it is like shared).
     expect(standalone.filter((c) => c.axes.mitigation === 'preload').every((c) => c.outcome === 'loaded')).toBe(true);
     expect(standalone.find((c) => c.axes.flags === 'RTLD_LOCAL|RTLD_NOW' && c.axes.mitigation === 'library-path')).toMatchObject({ outcome: 'undefined-symbol' });

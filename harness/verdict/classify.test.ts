@@ -124,6 +124,15 @@ describe('classify: how the process ended', () => {
     expect(result).toMatchObject({ outcome: 'undefined-symbol', symbol: 'PyObject_SelfIter', signal: 'SIGSEGV', reason: 'x.so: undefined symbol: PyObject_SelfIter; then crashed (SIGSEGV)' });
   });
 
+  it('a library its loader searched for and did not find is missing-library, naming it; a wrong path stays dlopen-error', () => {
+    const dlopen = classify(run('@@dlmatrix {"stage":"dlopen","error":"libpython3.13.so.1.0: cannot open shared object file: No such file or directory"}\n', 1), numpy);
+    expect(dlopen).toMatchObject({ outcome: 'missing-library', missing: 'libpython3.13.so.1.0' });
+    const linked = classify({ ...run('', 127), stderr: '/opt/x/bin/loader-c-linked: error while loading shared libraries: libpython3.13.so.1.0: cannot open shared object file: No such file or directory\n' }, numpy);
+    expect(linked).toMatchObject({ outcome: 'missing-library', missing: 'libpython3.13.so.1.0' });
+    const wrongPath = classify(run('@@dlmatrix {"stage":"dlopen","error":"/opt/x/libnothere.so: cannot open shared object file: No such file or directory"}\n', 1), numpy);
+    expect(wrongPath).toMatchObject({ outcome: 'dlopen-error' });
+  });
+
   it('a library without the entry the matrix names is no-entry, never the NumPy root cause', () => {
     const result = classify(run('@@dlmatrix {"stage":"dlsym","error":"/x/libplugin.so: undefined symbol: myplugin_int"}\n', 1), numpy);
     expect(result).toMatchObject({ outcome: 'no-entry', reason: expect.stringContaining('myplugin_int') });
