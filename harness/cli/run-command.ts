@@ -207,6 +207,7 @@ export async function runCommand(argv: string[], client: ContainerClient = new D
         buildJobs,
         signal: stop.signal,
         log: (line) => void reporter.onLog(line),
+        progress: (status) => void reporter.onProgress(status),
       });
       const outcome = await runPlan(
         plan,

@@ -143,4 +143,7 @@ export class BuildFailedError extends Error {
   ) {
     super(message);
   }
+
+  /** The build's whole log on this host (reports/logs/...), once the builder knows it. */
+  logFile?: string;
 }

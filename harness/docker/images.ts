@@ -6,11 +6,12 @@
 //   the base (environment.Dockerfile)
 // What each image is and holds comes from its manifest (harness/image/manifest.ts), read once
 // (image-manifests.ts); whether an environment can exist is decided here, from it, in one place.
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isReady, type EnvironmentManifest, type Manifest, type PythonBuild, type ToolchainManifest } from '../image/manifest.ts';
 import { ContractError } from '../image/contract-error.ts';
 import { BaseImageResolver } from './base-image.ts';
+import { BuildProgress, lockedPackages } from './build-progress.ts';
 import { BuildQueue, type Stage } from './build-queue.ts';
 import {
   hashValues,
@@ -84,6 +85,8 @@ export interface ImageBuilderOptions {
   /** Aborting stops queued builds and cancels running ones. */
   signal?: AbortSignal;
   log: (line: string) => void;
+  /** What a build is doing now, for a live status line. */
+  progress?: (status: string) => void;
 }
 
 export interface BuiltImage {
@@ -287,6 +290,15 @@ export class ImageBuilder {
     return { ...toolchain, buildMs: toolchain.buildMs + (pythonImage?.buildMs ?? 0) };
   }
 
+  /** About how many crates cargo compiles for the project (its Cargo.lock), for build progress. */
+  private lockedCrates(): number {
+    try {
+      return lockedPackages(readFileSync(join(this.options.project.dir, 'Cargo.lock'), 'utf8'));
+    } catch {
+      return 0;
+    }
+  }
+
   /** Names the project by its folder on this host (not its content, which changes with every edit). */
   projectKey(): string {
     return hashValues(this.options.project.dir).slice(0, 16);
@@ -392,6 +404,7 @@ export class ImageBuilder {
     const logFile = join(this.options.logDir, `${spec.ref.replace(/[/:]/g, '_')}.log`);
     const logStream = createWriteStream(logFile);
     this.options.log(`building ${spec.ref}`);
+    const progress = new BuildProgress(spec.ref, spec.dockerfile === 'environment.Dockerfile' ? this.lockedCrates() : 0);
     try {
       await this.client.buildImage(
         {
@@ -404,8 +417,15 @@ export class ImageBuilder {
           labels: imageLabels(spec.labels),
           signal: this.options.signal,
         },
-        (line) => logStream.write(`${line}\n`),
+        (line) => {
+          logStream.write(`${line}\n`);
+          const status = this.options.progress && progress.line(line);
+          if (status) this.options.progress!(status);
+        },
       );
+    } catch (error) {
+      if (error instanceof BuildFailedError) error.logFile = logFile;
+      throw error;
     } finally {
       await new Promise((resolve) => logStream.end(resolve));
     }

@@ -7,7 +7,7 @@ import type { ResultsDiff } from '../results/diff.ts';
 import type { CellResult, EnvironmentInfo, RunResults } from '../results/run-results.ts';
 import type { PlannedRun, Reporter } from './reporter.ts';
 
-type Hook = 'onBegin' | 'onLog' | 'onEnvironmentReady' | 'onCellBegin' | 'onCellEnd' | 'onEnd';
+type Hook = 'onBegin' | 'onLog' | 'onProgress' | 'onEnvironmentReady' | 'onCellBegin' | 'onCellEnd' | 'onEnd';
 
 export interface ReporterFailure {
   reporter: string;
@@ -30,6 +30,10 @@ export class Multiplexer implements Reporter {
 
   onLog(line: string): Promise<void> {
     return this.fanOut('onLog', (reporter) => reporter.onLog?.(line));
+  }
+
+  onProgress(status: string): Promise<void> {
+    return this.fanOut('onProgress', (reporter) => reporter.onProgress?.(status));
   }
 
   onEnvironmentReady(environment: EnvironmentInfo): Promise<void> {

@@ -82,4 +82,41 @@ describe('ProgressReporter', () => {
     expect(failLine(true, '1')).not.toContain('\u001b[');
     expect(failLine(false, undefined)).not.toContain('\u001b[');
   });
+
+  it('shows a build error once, with where it went wrong and its log; its cells point to it; a run where nothing built says so', () => {
+    const { stream, text } = fakeStream(false);
+    const progress = new ProgressReporter({ stream });
+    const environment = {
+      key: 'trixie/py-system/np-system',
+      distro: 'trixie',
+      python: 'system',
+      numpy: 'system',
+      resolved: {},
+      buildError: 'error[E0308]: mismatched types\n--> src/lib.rs:13:5\n13 |     1\nbuild of dlmatrix/env:x failed in [project 6/6]\n--- last lines of the failed step ---\n...',
+      buildCause: 'error[E0308]: mismatched types\n--> src/lib.rs:13:5\n13 |     1',
+      buildLog: '/work/reports/logs/dlmatrix_env_x.log',
+    };
+    const cells = [1, 2].map((i) =>
+      makeCell({ axes: { distro: 'trixie', loader: `l${i}` }, environment: environment.key, outcome: 'build-error', reason: 'its environment trixie/py-system/np-system did not build: ...', verdict: 'fail' }),
+    );
+    progress.onEnvironmentReady(environment);
+    for (const cell of cells) progress.onCellEnd(cell);
+    progress.onEnd(makeResults(cells, { environments: [environment] }));
+    expect(text().match(/mismatched types/g)).toHaveLength(1);
+    expect(text()).toContain('environment trixie/py-system/np-system: build failed: error[E0308]: mismatched types\n    --> src/lib.rs:13:5\n    13 |     1\n    full log: /work/reports/logs/dlmatrix_env_x.log\n');
+    expect(text()).toContain(`FAIL  ${cells[0]!.id}  build-error, expected loaded: its environment did not build (its error is above, once)`);
+    expect(text()).toMatch(/no environment built \(1 of 1\): nothing about the library was tested; each one's error is above, and the full logs are in \/work\/reports\/logs\//);
+  });
+
+  it('shows build progress in the live line only, never as log lines in CI', () => {
+    const live = fakeStream(true);
+    const reporter = new ProgressReporter({ stream: live.stream, live: true, color: false });
+    reporter.onBegin({ matrixFile: 'matrix.yaml', totalCells: 3, environments: 1 });
+    reporter.onProgress('building env:x [project 6/6] - cargo: compiling pyo3 (12/37)');
+    expect(live.writes.at(-1)).toMatch(/^\r\x1b\[2K\[0\/3\].*cargo: compiling pyo3 \(12\/37\)$/);
+    const ci = fakeStream(false);
+    const list = new ProgressReporter({ stream: ci.stream });
+    list.onProgress('building dlmatrix/env:x - cargo: compiling pyo3 (12/37)');
+    expect(ci.text()).toBe('');
+  });
 });

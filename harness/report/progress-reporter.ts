@@ -39,6 +39,13 @@ export class ProgressReporter implements Reporter {
     this.print(`dlmatrix: ${plural(run.totalCells, 'cell')} in ${plural(run.environments, 'environment')} from ${run.matrixFile}`);
   }
 
+  /** Shown in the live line only: a log of every build step would drown CI's output. */
+  onProgress(status: string): void {
+    if (!this.live) return;
+    this.status = clean(status);
+    this.redraw();
+  }
+
   onLog(line: string): void {
     this.status = clean(line);
     if (this.options.verbose || !this.live) this.print(this.paint('dim', clean(line)));
@@ -47,9 +54,14 @@ export class ProgressReporter implements Reporter {
 
   onEnvironmentReady(environment: EnvironmentInfo): void {
     if (this.options.quiet && !environment.buildError) return;
-    const what = environment.buildError
-      ? this.paint('fail', `build failed: ${clean(firstLine(environment.buildError))}`)
-      : environment.skipReason
+    if (environment.buildError) {
+      // Once per environment, with where it went wrong; its cells only point here.
+      const cause = (environment.buildCause ?? firstLine(environment.buildError)).split('\n').map(clean);
+      const log = environment.buildLog ? [`    full log: ${clean(environment.buildLog)}`] : [];
+      this.print([`environment ${environment.key}: ${this.paint('fail', `build failed: ${cause[0]}`)}`, ...cause.slice(1).map((l) => `    ${l}`), ...log].join('\n'));
+      return;
+    }
+    const what = environment.skipReason
         ? this.paint('skip', `skipped: ${clean(environment.skipReason)}`)
         : `python ${environment.resolved.python ?? '?'}, numpy ${environment.resolved.numpy ?? '?'}` +
           (environment.buildMs ? ` (built in ${(environment.buildMs / 1000).toFixed(1)} s)` : ' (image cached)');

@@ -14,6 +14,8 @@ export interface Reporter {
   onBegin?(run: PlannedRun): void | Promise<void>;
   /** A line about the run's infrastructure: pulls, bootstraps, builds. */
   onLog?(line: string): void | Promise<void>;
+  /** What a build is doing now (its step, cargo's crates): for a live status line, not a log. */
+  onProgress?(status: string): void | Promise<void>;
   /** An environment's image is ready (or could not be built, or cannot exist). */
   onEnvironmentReady?(environment: EnvironmentInfo): void | Promise<void>;
   /** A cell's loader starts (after its environment is ready). */

@@ -34,7 +34,8 @@ export function plural(count: number, noun: string): string {
 export function cellLine(cell: CellResult, paint: Paint): string {
   const cause = cell.symbol ? ` (${clean(cell.symbol)})` : cell.signal ? ` (${cell.signal})` : '';
   const expected = cell.verdict === 'fail' ? `, expected ${cell.expected.join(' or ')}` : '';
-  const reason = cell.outcome === 'skipped' && cell.reason ? `: ${clean(cell.reason)}` : '';
+  const reason =
+    cell.outcome === 'skipped' && cell.reason ? `: ${clean(cell.reason)}` : cell.outcome === 'build-error' ? ': its environment did not build (its error is above, once)' : '';
   return `${paint(cell.verdict, cell.verdict.toUpperCase().padEnd(5))} ${cell.id}  ${cell.outcome}${cause}${expected}${reason}  ${(cell.durationMs / 1000).toFixed(1)}s`;
 }
 
@@ -48,5 +49,13 @@ export function endOfRun(results: RunResults, paint: Paint, diff: ResultsDiff | 
   lines.push(`${results.summary.total} cells: ${counts.join(', ')} in ${(results.durationMs / 1000).toFixed(1)} s${results.interrupted ? ' (interrupted)' : ''}`);
   const { state, text } = headline(results);
   if (state === 'nothing-ran') lines.push(paint('flaky', `warning: ${text}`));
+  const failedBuilds = results.environments.filter((e) => e.buildError);
+  if (failedBuilds.length > 0 && failedBuilds.length === results.environments.length) {
+    const logs = failedBuilds.find((e) => e.buildLog)?.buildLog?.replace(/\/[^/]*$/, '');
+    lines.push(
+      paint('fail', `no environment built (${failedBuilds.length} of ${failedBuilds.length}): nothing about the library was tested`) +
+        `; each one's error is above${logs ? `, and the full logs are in ${clean(logs)}/` : ''}`,
+    );
+  }
   return `${lines.join('\n')}\n${diff ? formatDiffForTerminal(diff, { color }) : ''}`;
 }

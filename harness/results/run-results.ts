@@ -105,6 +105,10 @@ export interface EnvironmentInfo {
   /** Set when the environment cannot exist (its cells are skipped) or failed to build. */
   skipReason?: string;
   buildError?: string;
+  /** What went wrong and where, alone: the decisive lines of buildError (rustc's error with its location). */
+  buildCause?: string;
+  /** The failed build's whole log on the host that ran it. */
+  buildLog?: string;
   /** Set when the engine could not run the environment's container (not a build problem). */
   engineError?: string;
   buildMs?: number;

@@ -20,6 +20,14 @@ export function buildErrorText(err: unknown): string {
   return clip(`${headline ? `${headline}\n` : ''}${message}\n--- last lines of the failed step ---\n${err.logTail}`);
 }
 
+/** What went wrong and where, alone (the terminal shows it once per environment). */
+export function buildErrorCause(err: unknown): string {
+  if (err instanceof BuildFailedError && err.logTail) return decisiveLines(err.logTail) ?? firstLineOf(err.message);
+  return firstLineOf((err as Error)?.message ?? String(err));
+}
+
+const firstLineOf = (text: string) => text.split('\n')[0] ?? text;
+
 /** The error that decides the failure, with where it is: the lines a reader needs first. */
 export function decisiveLines(logTail: string): string | undefined {
   const lines = logTail.split('\n').map((line) => line.replace(BUILDKIT_PREFIX, '').trimEnd());
@@ -41,6 +49,16 @@ export function decisiveLines(logTail: string): string | undefined {
     if (reason) return `${first}\ncaused by: ${reason.trim()}`;
   }
   return first;
+}
+
+/**
+ * What each cell of an environment that did not build says: the decisive line and a pointer to
+ * the environment, which carries the whole error once (reports show it there, not per cell).
+ */
+export function buildErrorPointer(environmentKey: string, buildError: string): string {
+  const first = buildError.split('\n')[0] ?? '';
+  // e.g. "its environment trixie/py-system/np-latest did not build: error[E0308]: mismatched types (...)"
+  return `its environment ${environmentKey} did not build: ${first} (the whole error is shown once, with the environment)`;
 }
 
 function clip(text: string): string {

@@ -13,7 +13,7 @@ import type { PlannedEnvironment, Plan } from '../plan/plan.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { couldNotRun, stoppedBeforeRun } from '../results/not-run.ts';
 import type { CellResult, EnvironmentInfo } from '../results/run-results.ts';
-import { buildErrorText } from './build-error-text.ts';
+import { buildErrorCause, buildErrorPointer, buildErrorText } from './build-error-text.ts';
 import { runCell, type CellSettings } from './cell-runner.ts';
 import { entryProblem } from './entry-check.ts';
 import { EnvironmentSession } from './environment-session.ts';
@@ -114,8 +114,11 @@ export async function runPlan(
     } catch (error) {
       if (stop.stopped || (!(error instanceof BuildFailedError) && (await engineLost(error)))) return;
       info.buildError = buildErrorText(error);
+      info.buildCause = buildErrorCause(error);
+      if (error instanceof BuildFailedError && error.logFile) info.buildLog = error.logFile;
       await reporter.onEnvironmentReady?.(info);
-      for (const cell of environment.cells) await record(couldNotRun(cell, 'build-error', info.buildError));
+      const pointer = buildErrorPointer(environment.key, info.buildError);
+      for (const cell of environment.cells) await record(couldNotRun(cell, 'build-error', pointer));
       return;
     }
     if (ready.status === 'skipped') {
