@@ -18,22 +18,10 @@ import shutil
 import subprocess
 import sys
 
-
-
-def layout():
-    values = {}
-    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "layout.env")) as handle:
-        for line in handle:
-            line = line.strip()
-            if line and not line.startswith("#") and "=" in line:
-                name, value = line.split("=", 1)
-                values[name] = value
-    return values
-
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from manifest import exports, layout  # noqa: E402  (beside this script in the image: layout.env's reader, nm's exports)
 
 LAYOUT = layout()
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from manifest import exports  # noqa: E402  (beside this script in the image)
 SRC = LAYOUT["DLMATRIX_SRC"]
 VARIANTS = LAYOUT["DLMATRIX_VARIANTS"]
 OUT = LAYOUT["DLMATRIX_OUT"]

@@ -6,6 +6,7 @@
 // from another host cannot be checked and is left alone, with how to remove it.
 import { existsSync, linkSync, mkdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { ownerGone, processAlive } from '../run/harness-owner.ts';
 import { dirname, join, resolve } from 'node:path';
 import { describeCause } from '../results/atomic-file.ts';
 import { UsageError } from './args.ts';
@@ -47,7 +48,7 @@ export async function lockOutDir(dir: string, shownAs: string, options: LockOpti
   for (;;) {
     if (tryCreate(path, self, shownAs)) break;
     const holder = readHolder(path);
-    if (holder && holder.host === self.host && !alive(holder.pid)) {
+    if (holder && ownerGone(holder, self, alive)) {
       rmSync(path, { force: true }); // stale: its run was killed
       continue;
     }
@@ -122,15 +123,6 @@ function readHolder(path: string): LockOwner | undefined {
     // Gone in between, or not ours: treated as held by someone unknown.
   }
   return undefined;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, someone else's
-  }
 }
 
 /**

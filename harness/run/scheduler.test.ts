@@ -279,9 +279,12 @@ describe('runPlan', () => {
     const plan = planFromCells([cell('bullseye', 'c', 'linked', ['loaded']), cell('bookworm', 'c', 'linked', ['loaded'])]);
     const { cells, environments } = await runPlan(plan, { client: engine, images: images(['bullseye']), reporter: { name: 'none' } }, settings());
     expect(cells[0]).toMatchObject({ outcome: 'build-error', verdict: 'fail' });
-    expect(cells[0].reason?.split('\n')[0]).toBe('E: Unable to locate package rustc-web');
+    // The cell points to its environment, which carries the whole error once.
+    expect(cells[0].reason).toBe(`its environment ${cells[0].environment} did not build: E: Unable to locate package rustc-web (the whole error is shown once, with the environment)`);
     expect(cells[1]).toMatchObject({ outcome: 'loaded', verdict: 'pass' });
+    expect(environments[0].buildError?.split('\n')[0]).toBe('E: Unable to locate package rustc-web');
     expect(environments[0].buildError).toContain('build of bullseye failed');
+    expect(environments[0].buildCause).toBe('E: Unable to locate package rustc-web');
   });
 
   it('skips every cell of an environment that cannot exist without creating a container', async () => {
