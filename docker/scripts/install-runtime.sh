@@ -9,6 +9,7 @@ apt_install ca-certificates
 trust_host_ca
 if [ "$2" = distro ]; then
   python_pkg=$(python_package "$1")
+  is_skipped && exit 0
   apt_install "$python_pkg"
   version=$("$python_pkg" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
   has_candidate "libpython$version" || skip_environment "this distro has no shared libpython$version"

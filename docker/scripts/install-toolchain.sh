@@ -10,6 +10,7 @@ apt_install ca-certificates
 trust_host_ca
 if [ "$2" = distro ]; then
   python_pkg=$(python_package "$1")
+  is_skipped && exit 0
   has_candidate "$python_pkg-dev" || skip_environment "this distro has no headers for Python $1 ($python_pkg-dev)"
   python_pkgs="$python_pkg-dev"
 else
