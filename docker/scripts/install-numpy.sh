@@ -10,7 +10,7 @@ if [ "$1" = system ]; then
   # (/usr/bin/python3.11 is the default python3 on bookworm).
   same=$("$DLMATRIX_PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
   default=$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null || echo none)
-  [ "$same" = "$default" ] || skip_environment "python3-numpy is built for the distro's default python3 ($default), not Python $same"
+  [ "$same" = "$default" ] || skip_environment "python3-numpy is built for the distro's default python3 ($default), not Python $("$DLMATRIX_PYTHON" -c 'import platform; print(platform.python_version())')"
   apt_update
   apt_install python3-numpy
   apt_clean
