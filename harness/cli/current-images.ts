@@ -10,6 +10,7 @@ import type { MatrixConfig } from '../matrix/types.ts';
 import type { Plan } from '../plan/plan.ts';
 import { projectBuildPlan } from '../plan/project-build.ts';
 import { hostCaBundle } from './host-ca.ts';
+import { cpythonSources } from './cpython-versions.ts';
 import { NumpyIndex } from './numpy-index.ts';
 
 export interface ImageInventory {
@@ -34,6 +35,8 @@ export async function imageInventory(client: ImageStore & Containers, config: Ma
       buildJobs: 1,
       // `latest` and `oldest` as the last run resolved them (the index's cache, no refresh).
       numpy: new NumpyIndex(false),
+      // Which release each source build's `python` means (the archive's cached index): its CPython image.
+      cpython: cpythonSources(config, full, false, () => {}),
       log: () => {},
     });
     const { refs, project, isCurrentEnvironment } = await builder.currentImages(full.environments);

@@ -44,7 +44,10 @@ export interface CpythonRelease {
 
 /** Finds the CPython release a `python` axis value means on a distro (`system`: the distro's version). */
 export interface CpythonReleases {
+  /** The release, its tarball downloaded and verified. */
   release(distro: string, request: string): Promise<CpythonRelease>;
+  /** Only which X.Y.Z it means, nothing downloaded. */
+  version(distro: string, request: string): Promise<string>;
 }
 
 /** One environment of the plan: the images of its cells. */
@@ -374,8 +377,8 @@ export class ImageBuilder {
   /** The CPython image of a layout when it is on this engine (found by its labels: its tag needs the tarball's hash). */
   private async localCpython(distro: string, python: string, pythonBuild: PythonBuild): Promise<{ ref: string; id: string } | undefined> {
     const images = await this.client.listImages({ [LABELS.managed]: 'true', [LABELS.stage]: 'cpython', [LABELS.distro]: distro, [LABELS.pythonBuild]: pythonBuild });
-    const release = this.options.cpython ? await this.options.cpython.release(distro, python).catch(() => undefined) : undefined;
-    const image = images.find((i) => (release ? i.labels[LABELS.python] === release.version : i.labels[LABELS.python]?.startsWith(python)));
+    const version = this.options.cpython ? await this.options.cpython.version(distro, python).catch(() => undefined) : undefined;
+    const image = images.find((i) => (version ? i.labels[LABELS.python] === version : i.labels[LABELS.python]?.startsWith(python)));
     const ref = image?.tags[0];
     return image && ref ? { ref, id: image.id } : undefined;
   }
