@@ -9,7 +9,7 @@ import { findDebianMirror } from './apt-mirror.ts';
 import { LABELS } from './labels.ts';
 import type { RegistryCache } from './registry-cache.ts';
 
-/** Runs a task when a slot is free (a p-limit function). */
+/** Runs a task when a slot is free (BuildQueue.limiter gives one per stage). */
 export type Limiter = <T>(task: () => Promise<T>) => Promise<T>;
 
 export type BaseImageSource = 'local' | 'pulled' | 'bootstrapped';
