@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     reporters: ['default', './harness/test-support/summary-line-reporter.ts'],
+    // One temporary folder per test run, removed at its end (harness/test-support/test-temp-root.ts).
+    globalSetup: ['./harness/test-support/test-temp-root.ts'],
     projects: [
       {
         test: {

@@ -15,6 +15,12 @@ import { readResults, runCli } from '../test-support/run-cli.ts';
 const docker = (...args: string[]) => spawnSync('docker', args, { encoding: 'utf8' });
 const verdicts = (results: RunResults) => results.cells.map(({ id, outcome, symbol, verdict }) => ({ id, outcome, symbol, verdict }));
 
+/** Environment images only this file made (its projects are unique): removed when it ends, or every test run would leave some. */
+const madeHere = new Set<string>();
+const rememberImages = (out: string) => {
+  if (existsSync(join(out, 'results.json'))) for (const environment of readResults(out).environments) if (environment.image) madeHere.add(environment.image);
+};
+
 /** A copy of the probe crate with a unique comment: images no other test has, so deleting them is safe. */
 function uniqueProject(): { matrix: string; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'dlmatrix-share-'));
@@ -68,7 +74,13 @@ describe('sharing images (real Docker)', () => {
     throw new Error('the registry did not start');
   });
 
-  afterAll(() => registry?.kill());
+  afterAll(() => {
+    registry?.kill();
+    for (const image of madeHere) docker('rmi', '--force', image);
+    // The registry's own tags of every image the runs pushed or pulled (the registry is gone now).
+    const tags = docker('images', '--format', '{{.Repository}}:{{.Tag}}').stdout.split('\n');
+    for (const tag of tags) if (repository && tag.startsWith(`${repository}/`)) docker('rmi', tag);
+  });
 
   it('fills the registry in one run; after every image of the run is deleted, the next run builds nothing and pulls everything', async () => {
     const { matrix, dir } = uniqueProject();
@@ -79,6 +91,7 @@ describe('sharing images (real Docker)', () => {
     expect(pushed.some((ref) => ref.startsWith('dlmatrix/env:'))).toBe(true);
 
     // Every image the run used, gone from this engine: its environment, toolchain and base.
+    rememberImages(join(dir, 'first'));
     const results = readResults(join(dir, 'first'));
     const environment = results.environments[0]!.image!;
     const toolchain = docker('image', 'inspect', '--format', '{{index .Config.Labels "dev.dlmatrix.toolchain"}}', environment).stdout.trim();
@@ -104,6 +117,7 @@ describe('sharing images (real Docker)', () => {
     expect(save.code, save.stderr).toBe(0);
     expect(save.stdout).toMatch(/^saved \d+ images to .*images\.tar/m);
     const listed = JSON.parse(readFileSync(join(cache, 'images.json'), 'utf8')).images as Array<{ ref: string }>;
+    rememberImages(join(dir, 'first'));
     const environment = readResults(join(dir, 'first')).environments[0]!.image!;
     expect(listed.map((i) => i.ref)).toContain(environment);
     expect((await runCli(['images', 'save', cache, '--config', matrix])).stdout).toMatch(/already holds these \d+ images: nothing to save/);
@@ -123,6 +137,8 @@ describe('sharing images (real Docker)', () => {
     const lib = join(dir, 'project', 'src', 'lib.rs');
     writeFileSync(lib, `${readFileSync(lib, 'utf8')}\n// changed\n`);
     expect((await runCli(['run', '--config', matrix, '--out', join(dir, 'new')])).code).toBe(0);
+    rememberImages(join(dir, 'old'));
+    rememberImages(join(dir, 'new'));
     const current = readResults(join(dir, 'new')).environments[0]!.image!;
     expect(current).not.toBe(old);
     // A container a killed run created and never started (its harness pid cannot be alive).
