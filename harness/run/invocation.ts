@@ -42,6 +42,17 @@ export function variantOf(mitigation: Mitigation): 'plain' | 'promote' {
   return mitigation === 'promote' ? 'promote' : 'plain';
 }
 
+/**
+ * A mitigation's search-path variables go in front of the host program's own, as a user adds the
+ * fix to a host that already sets them (a linked host finds its library through LD_LIBRARY_PATH):
+ * replacing them would turn the fix's cell into the host's missing library.
+ */
+function withHostPaths(mitigationEnv: Record<string, string>, hostEnv: Record<string, string>): Record<string, string> {
+  const merged: Record<string, string> = {};
+  for (const [name, value] of Object.entries(mitigationEnv)) merged[name] = hostEnv[name] ? `${value}:${hostEnv[name]}` : value;
+  return merged;
+}
+
 export function invocation(cell: PlannedCell, manifest: EnvironmentManifest, context: InvocationContext): Invocation {
   const variant = manifest.variants[variantOf(cell.mitigation)];
   if (!variant) throw new Error(`the image has no ${variantOf(cell.mitigation)} build of the library (manifest: variants.${variantOf(cell.mitigation)})`);
@@ -56,7 +67,7 @@ export function invocation(cell: PlannedCell, manifest: EnvironmentManifest, con
   const flags = cell.mode.kind === 'dlopen' ? formatFlags(cell.mode.flags) : cell.mode.kind;
   const modules = context.imports.join(',');
   const finish = (argv: string[], extraEnv: Record<string, string> = {}): Invocation => {
-    const allEnv = { ...threadLimitEnv(context.cellThreads), ...extraEnv, ...env };
+    const allEnv = { ...threadLimitEnv(context.cellThreads), ...extraEnv, ...withHostPaths(env, extraEnv) };
     const command = ['env', '-C', cwd, ...Object.entries(allEnv).map(([k, v]) => `${k}=${v}`), ...argv];
     return { request: { argv, cwd, env: allEnv }, command };
   };

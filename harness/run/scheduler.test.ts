@@ -262,6 +262,17 @@ describe('runPlan', () => {
     ]);
   });
 
+  it("puts a mitigation's search paths in front of a host program's own, never in place of them", async () => {
+    const engine = new FakeEngine();
+    const env = { LD_LIBRARY_PATH: 'target/release', LD_PRELOAD: '/usr/lib/libjemalloc.so.2' };
+    const host: CustomLoader = { name: 'myhost', run: ['./myhost', '{library}'], env, usesFlags: false, at: { file: 'm', line: 1, col: 1 } };
+    const plan = planFromCells([cell('bookworm', 'myhost', 'own', ['loaded'], 'library-path'), cell('bookworm', 'myhost', 'own', ['loaded'], 'preload')]);
+    await runPlan(plan, { client: engine, images: images(), reporter: { name: 'none' } }, settings({ jobs: 1, context: context({ myhost: host }) }));
+    const [libraryPath, preload] = engine.requests;
+    expect(libraryPath.env).toMatchObject({ LD_LIBRARY_PATH: `${LIBPYTHON.replace(/\/[^/]*$/, '')}:target/release`, LD_PRELOAD: env.LD_PRELOAD });
+    expect(preload.env).toMatchObject({ LD_LIBRARY_PATH: 'target/release', LD_PRELOAD: `${LIBPYTHON}:${env.LD_PRELOAD}` });
+  });
+
   it("sizes each cell's BLAS/OpenMP thread pools by cell-threads; a host program's own env wins, and `default` sets nothing", async () => {
     const host: CustomLoader = { name: 'myhost', run: ['./myhost', '{library}'], env: { OMP_NUM_THREADS: '4' }, usesFlags: false, at: { file: 'm', line: 1, col: 1 } };
     const plan = () => planFromCells([cell('bookworm', 'c', 'RTLD_GLOBAL|RTLD_NOW', ['loaded']), cell('bookworm', 'myhost', 'own', ['loaded'])]);
