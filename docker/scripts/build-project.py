@@ -168,14 +168,42 @@ def build_variant(config, variant, cache_key, cache_root, python):
     library = find_library(project, config.get("library"))
     say("library (%s): %s" % (name, library))
     build_linked_loaders(config, name, library, bin_dir)
+    failed = {}
     for loader in config["loaders"]:
         if loader.get("build"):
-            shell(loader["build"], project, env, "building host program %s" % loader["name"])
+            failure = build_host(loader, project, env)
+            if failure:
+                failed[loader["name"]] = failure
     os.unlink(target)
     keep_outputs(cache_target, target, library)
     lock.close()
     # Where the harness finds them at run time ({library}, and the folder host programs run in).
-    manifest("variant", name, library, project, ",".join(loader["name"] for loader in config["loaders"]))
+    manifest("variant", name, library, project, ",".join(loader["name"] for loader in config["loaders"] if loader["name"] not in failed))
+    if failed:
+        manifest("set", "variants.%s.failedHosts" % name, json.dumps(failed), "--json")
+
+
+def build_host(loader, project, env):
+    """
+    Builds one of the user's host programs. One that does not build (a host linked against a
+    library whose libpython the linker cannot find, say) is a build error of its own cells only:
+    the library and the other loaders still run. Returns what the harness reports, or None.
+    """
+    command = loader["build"]
+    say("building host program %s: %s" % (loader["name"], command))
+    process = subprocess.Popen(["sh", "-c", command], cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    tail = []
+    for raw in iter(process.stdout.readline, b""):
+        line = raw.decode("utf-8", "replace")
+        sys.stdout.write(line)
+        tail.append(line)
+        del tail[:-200]
+    sys.stdout.flush()
+    code = process.wait()
+    if code == 0:
+        return None
+    say("host program %s did not build (exit %d): its cells are build errors, the rest runs" % (loader["name"], code))
+    return {"command": command, "exit": code, "output": "".join(tail)[-16000:]}
 
 
 def main():

@@ -82,4 +82,28 @@ describe('python-build layouts (real Docker, CPython built from source)', () => 
     expect(built.filter((line) => !/static/.test(line))).toEqual([]);
     expect(readResults(out).environments.filter((e) => !e.buildError).every((e) => (e.buildMs ?? 0) === 0)).toBe(true);
   });
+
+  it("runs a user-style project (examples/embed-numpy: its own libloading host and a linked host) under every layout, on the same CPython images", async () => {
+    const out = join(dir, 'embed-numpy');
+    const result = await runCli(['run', '--config', join(HARNESS_ROOT, 'examples', 'python-builds', 'embed-numpy.yaml'), '--out', out]);
+    expect(result.code, result.stderr.slice(-4000)).toBe(0);
+    expect(result.stderr.split('\n').filter((line) => /^building dlmatrix\/(cpython|toolchain):/.test(line))).toEqual([]);
+    const { cells } = readResults(out);
+    const find = (layout: string, loader: string, mitigation: string) => cells.find((c) => c.axes['python-build'] === layout && c.axes.loader === loader && c.axes.mitigation === mitigation)!;
+    for (const layout of ['distro', 'shared']) {
+      expect(find(layout, 'host', 'none')).toMatchObject({ outcome: 'undefined-symbol', symbol: 'PyObject_SelfIter' });
+      expect(find(layout, 'host', 'promote')).toMatchObject({ outcome: 'loaded' });
+      expect(find(layout, 'linked-host', 'none')).toMatchObject({ outcome: 'loaded' });
+    }
+    // uv's layout: the user's libloading host cannot open the library, naming libpython...
+    expect(find('standalone', 'host', 'none')).toMatchObject({ outcome: 'missing-library', missing: 'libpython3.13.so.1.0' });
+    expect(find('standalone', 'host', 'preload')).toMatchObject({ outcome: 'loaded' });
+    // ...and the linked host cannot even be linked: only its own cells are build errors, saying why.
+    expect(find('standalone', 'linked-host', 'none')).toMatchObject({
+      outcome: 'build-error',
+      reason: expect.stringMatching(/^host program linked-host did not build .*\ncaused by: .*libpython3\.13\.so\.1\.0, needed by target\/debug\/libmylib\.so, not found/),
+    });
+    expect(find('static', 'host', 'none')).toMatchObject({ outcome: 'build-error', reason: expect.stringMatching(/auto-initialize/) });
+    expect(cells.every((c) => c.verdict === 'pass')).toBe(true);
+  });
 });

@@ -79,6 +79,20 @@ const variant: JsonSchema = {
       description: 'The built-in loaders linked against this library at build time, by loader name.',
     },
     hosts: { type: 'array', items: text, description: 'The user\'s host programs built in this copy (`loaders:` names).' },
+    failedHosts: {
+      type: 'object',
+      description: 'The user\'s host programs whose build failed in this copy, by `loaders:` name: their cells are build errors, the rest runs.',
+      additionalProperties: {
+        type: 'object',
+        required: ['command', 'exit', 'output'],
+        additionalProperties: false,
+        properties: {
+          command: text,
+          exit: { type: 'integer' },
+          output: { type: 'string', description: 'The last lines of the build\'s output.' },
+        },
+      },
+    },
   },
 };
 

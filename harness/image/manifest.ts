@@ -34,6 +34,15 @@ export interface LibraryVariant {
   linked: Record<string, string>;
   /** The user's host programs built in this copy. */
   hosts: string[];
+  /** The user's host programs whose build failed here, by loader name: their cells are build errors. */
+  failedHosts?: Record<string, FailedHost>;
+}
+
+/** A host program that did not build: its command, exit status and the end of its output. */
+export interface FailedHost {
+  command: string;
+  exit: number;
+  output: string;
 }
 
 interface Common {

@@ -40,6 +40,25 @@ describe('build error text', () => {
     expect(text).toContain('--- last lines of the failed step ---');
   });
 
+  it("gives a failed link the linker's own cause (a library it needs and cannot find), not rustc's summary", () => {
+    // A host program linked against a library whose libpython is off the linker's path (a standalone Python).
+    const link = [
+      '   Compiling linked-host v0.1.0 (/x/linked-host)',
+      'error: linking with `cc` failed: exit status: 1',
+      '  |',
+      '  = note:  "cc" "-m64" "-lmylib" "-o" "/x/target/debug/deps/linked_host"',
+      '  = note: some arguments are omitted. use `--verbose` to show all linker arguments',
+      '  = note: /usr/bin/ld: warning: libpython3.13.so.1.0, needed by target/debug/libmylib.so, not found (try using -rpath or -rpath-link)',
+      "          /usr/bin/ld: target/debug/libmylib.so: undefined reference to `PyGILState_Release'",
+      'error: could not compile `linked-host` (bin "linked-host") due to 1 previous error',
+    ].join('\n');
+    expect(decisiveLines(link)).toBe(
+      'error: linking with `cc` failed: exit status: 1\ncaused by: /usr/bin/ld: warning: libpython3.13.so.1.0, needed by target/debug/libmylib.so, not found (try using -rpath or -rpath-link)',
+    );
+    const undefinedOnly = link.split('\n').filter((line) => !line.includes('needed by')).join('\n');
+    expect(decisiveLines(undefinedOnly)).toMatch(/\ncaused by: \/usr\/bin\/ld: target\/debug\/libmylib\.so: undefined reference to `PyGILState_Release'$/);
+  });
+
   it("takes apt's E: line when there is no compiler error", () => {
     expect(decisiveLines('#7 1.2 Reading package lists...\n#7 1.5 E: Unable to locate package rustc-web')).toBe('E: Unable to locate package rustc-web');
   });

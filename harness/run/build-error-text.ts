@@ -13,6 +13,11 @@ const GENERIC = /failed to run custom build command|could not compile|aborting d
 /** cargo's errors whose real cause follows under "Caused by:". */
 const CAUSED_BY = /failed to (parse|load|read) manifest|failed to get `|failed to select a version|failed to load source/;
 
+/** rustc's summary of a failed link. */
+const LINKER_FAILED = /linking with `[^`]+` failed/;
+/** The linker's "a library it needs is not there": the cause, above the undefined references it leads to. */
+const LINKER_MISSING = /needed by .* not found|cannot find -l|cannot open shared object file/;
+
 export function buildErrorText(err: unknown): string {
   const message = (err as Error)?.message ?? String(err);
   if (!(err instanceof BuildFailedError) || !err.logTail) return clip(message);
@@ -42,6 +47,12 @@ export function decisiveLines(logTail: string): string | undefined {
   if (location >= 0 && location < 3) {
     const code = following.slice(location + 1).filter((line) => /^\s*\d+\s+\|/.test(line) || /^\s*\|\s*\^/.test(line)).slice(0, 2);
     return [first, following[location]!.trim(), ...code.map((line) => line.replace(/^\s*(\d+\s+\|)/, '$1'))].join('\n');
+  }
+  if (LINKER_FAILED.test(first)) {
+    // rustc's "linking with `cc` failed" says nothing; the linker's own line under it does.
+    const linker = lines.slice(index + 1, index + 60).map((line) => line.replace(/^\s*(= note:)?\s*/, ''));
+    const cause = linker.find((line) => LINKER_MISSING.test(line)) ?? linker.find((line) => /undefined reference to/.test(line));
+    if (cause) return `${first}\ncaused by: ${cause}`;
   }
   if (CAUSED_BY.test(first)) {
     const cause = following.findIndex((line) => /^\s*Caused by:/.test(line));

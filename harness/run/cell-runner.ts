@@ -26,6 +26,7 @@ export async function runCell(cell: PlannedCell, session: EnvironmentSession, se
   const resolved = { python: manifest.python.version, numpy: manifest.numpy.version };
   const call = invocation(cell, manifest, settings.context);
   if ('skip' in call) return couldNotRun(cell, 'skipped', call.skip, resolved);
+  if ('buildError' in call) return { ...couldNotRun(cell, 'build-error', call.buildError, resolved), output: keptOutput({ stdout: '', stderr: call.output }) };
   const started = Date.now();
   const previousAttempts: AttemptSummary[] = [];
   for (let attempt = 1; ; attempt++) {

@@ -3,11 +3,12 @@
 // variant and environment its mitigation asks for, all read from the image's manifest. A cell
 // whose loader the environment cannot run is skipped here, with the reason (the one place a
 // single cell of a ready environment is skipped).
-import type { EnvironmentManifest } from '../image/manifest.ts';
+import type { EnvironmentManifest, FailedHost } from '../image/manifest.ts';
 import type { RunnerRequest } from '../image/runner-protocol.ts';
 import { formatFlags } from '../matrix/flags.ts';
 import type { CustomLoader, EntryKind, Mitigation, SourcePos } from '../matrix/types.ts';
 import type { PlannedCell } from '../plan/plan.ts';
+import { decisiveLines } from './build-error-text.ts';
 
 /** What every cell of a run shares: how the library is entered and the user's host programs. */
 export interface InvocationContext {
@@ -35,11 +36,21 @@ export function threadLimitEnv(cellThreads: number | 'default'): Record<string, 
   return { OPENBLAS_NUM_THREADS: String(cellThreads), OMP_NUM_THREADS: String(cellThreads) };
 }
 
-export type Invocation = { request: Pick<RunnerRequest, 'argv' | 'cwd' | 'env'>; command: string[] } | { skip: string };
+export type Invocation =
+  | { request: Pick<RunnerRequest, 'argv' | 'cwd' | 'env'>; command: string[] }
+  | { skip: string }
+  /** The user's host program did not build in this environment: its cells only are build errors. */
+  | { buildError: string; output: string };
 
 /** The library variant a mitigation runs: `promote` is the library built with its own fix. */
 export function variantOf(mitigation: Mitigation): 'plain' | 'promote' {
   return mitigation === 'promote' ? 'promote' : 'plain';
+}
+
+/** "host program linked-host did not build (exit 1: CMD): /usr/bin/ld: warning: libpython3.13.so.1.0, needed by …" */
+function hostBuildError(name: string, failed: FailedHost): string {
+  const cause = decisiveLines(failed.output);
+  return `host program ${name} did not build (exit ${failed.exit}: ${failed.command})${cause ? `: ${cause}` : ''}`;
 }
 
 /**
@@ -74,6 +85,8 @@ export function invocation(cell: PlannedCell, manifest: EnvironmentManifest, con
 
   const custom = context.loaders[cell.axes.loader];
   if (custom) {
+    const failed = variant.failedHosts?.[custom.name];
+    if (failed) return { buildError: hostBuildError(custom.name, failed), output: failed.output };
     const values: Record<string, string> = { library, flags, entry: context.entry };
     const argv = custom.run.map((arg) => arg.replace(/\{(library|flags|entry)\}/g, (_, name: string) => values[name]!));
     return finish(argv, custom.env);

@@ -307,6 +307,23 @@ describe('runPlan', () => {
     expect(engine.created).toHaveLength(0);
   });
 
+  it("makes a host program that did not build a build error of its own cells only, with the linker's cause; the other loaders run", async () => {
+    const engine = new FakeEngine();
+    const output = '  = note: /usr/bin/ld: warning: libpython3.13.so.1.0, needed by target/debug/libmylib.so, not found (try using -rpath or -rpath-link)\n';
+    const failedHosts = { 'linked-host': { command: 'cargo build -p linked-host', exit: 101, output: `error: linking with \`cc\` failed: exit status: 1\n${output}` } };
+    const manifest = { ...MANIFEST, variants: { ...MANIFEST.variants, plain: { ...MANIFEST.variants.plain, hosts: ['host'], failedHosts } } };
+    const loader = (name: string): CustomLoader => ({ name, run: [`target/debug/${name}`, '{library}'], env: {}, usesFlags: false, at: { file: 'm', line: 1, col: 1 } });
+    const plan = planFromCells([cell('trixie', 'linked-host', 'own', ['loaded']), cell('trixie', 'host', 'own', ['loaded']), cell('trixie', 'c', 'RTLD_GLOBAL|RTLD_NOW', ['loaded'])]);
+    const { cells } = await runPlan(plan, { client: engine, images: images([], manifest), reporter: { name: 'none' } }, settings({ jobs: 1, context: context({ host: loader('host'), 'linked-host': loader('linked-host') }) }));
+    expect(cells.map((c) => [c.axes.loader, c.outcome])).toEqual([['linked-host', 'build-error'], ['host', 'loaded'], ['c', 'loaded']]);
+    expect(cells[0]!.reason).toBe(
+      'host program linked-host did not build (exit 101: cargo build -p linked-host): error: linking with `cc` failed: exit status: 1\ncaused by: /usr/bin/ld: warning: libpython3.13.so.1.0, needed by target/debug/libmylib.so, not found (try using -rpath or -rpath-link)',
+    );
+    expect(cells[0]!.output.stderr).toContain('needed by target/debug/libmylib.so');
+    expect(cells[0]!.verdict).toBe('fail');
+    expect(engine.requests.map((r) => r.argv[0])).toEqual(['target/debug/host', `${LAYOUT.root}/bin/loader-c`]);
+  });
+
   it('skips node cells where Node.js is too old for koffi', async () => {
     const engine = new FakeEngine();
     const old = images([], { ...MANIFEST, node: 'v12.22.12' });

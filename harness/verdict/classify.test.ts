@@ -129,6 +129,10 @@ describe('classify: how the process ended', () => {
     expect(dlopen).toMatchObject({ outcome: 'missing-library', missing: 'libpython3.13.so.1.0' });
     const linked = classify({ ...run('', 127), stderr: '/opt/x/bin/loader-c-linked: error while loading shared libraries: libpython3.13.so.1.0: cannot open shared object file: No such file or directory\n' }, numpy);
     expect(linked).toMatchObject({ outcome: 'missing-library', missing: 'libpython3.13.so.1.0' });
+    const libloading = classify({ ...run('', 101), stderr: "thread 'main' panicked at host/src/main.rs:6:62:\ncannot load the library: DlOpen { desc: \"libpython3.13.so.1.0: cannot open shared object file: No such file or directory\" }\n" }, numpy);
+    expect(libloading).toMatchObject({ outcome: 'missing-library', missing: 'libpython3.13.so.1.0' });
+    const quotedPath = classify({ ...run('', 101), stderr: 'DlOpen { desc: "/opt/x/libnothere.so: cannot open shared object file: No such file or directory" }\n' }, numpy);
+    expect(quotedPath).toMatchObject({ outcome: 'dlopen-error' });
     const wrongPath = classify(run('@@dlmatrix {"stage":"dlopen","error":"/opt/x/libnothere.so: cannot open shared object file: No such file or directory"}\n', 1), numpy);
     expect(wrongPath).toMatchObject({ outcome: 'dlopen-error' });
   });

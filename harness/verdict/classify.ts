@@ -134,7 +134,8 @@ function classifyOutput(lines: readonly string[], line: ResultLine | undefined):
  * the library itself being wrong: that stays a dlopen-error.
  */
 function missingLibrary(text: string): string | undefined {
-  const name = /(?:^|: )([^\s:/]+\.so(?:\.[\w.]+)?): cannot open shared object file/.exec(text)?.[1];
+  // Host programs quote it (Rust's libloading: `DlOpen { desc: "libpython3.13.so.1.0: cannot ..." }`).
+  const name = /(?:^|[\s:"'`(])([^\s:/"'`]+\.so(?:\.[\w.]+)?): cannot open shared object file/.exec(text)?.[1];
   return name;
 }
 
