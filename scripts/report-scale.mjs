@@ -24,9 +24,9 @@ const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
 const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
 const since = (start) => Number(process.hrtime.bigint() - start) / 1e6;
 
-/** Peak RSS of a child process, written by the child itself at exit (no /usr/bin/time needed). */
+/** Peak RSS of a child process (its worker threads included), written by its main thread at exit (no /usr/bin/time needed). */
 const PEAK_RSS_HOOK = `data:text/javascript,${encodeURIComponent(
-  "import { writeSync } from 'node:fs'; process.on('exit', () => { try { writeSync(3, String(process.resourceUsage().maxRSS)); } catch {} });",
+  "import { writeSync } from 'node:fs'; import { isMainThread } from 'node:worker_threads'; if (isMainThread) process.on('exit', () => { try { writeSync(3, String(process.resourceUsage().maxRSS)); } catch {} });",
 )}`;
 
 /** Waits for `predicate` in the page, then for one round trip to its main thread; ms since `start`. */

@@ -9,6 +9,7 @@ import { JOURNAL_FILE } from '../results/journal.ts';
 import { JournalReporter } from '../report/journal-reporter.ts';
 import { captureOutput } from '../test-support/capture-output.ts';
 import { makeCell, makeResults } from '../test-support/make-results.ts';
+import { runCli } from '../test-support/run-cli.ts';
 import { fill, smallFilesystem } from '../test-support/small-filesystem.ts';
 import { main } from './main.ts';
 
@@ -29,6 +30,16 @@ function killedRun(finished: number): string {
 }
 
 describe('dlmatrix report', () => {
+  it("runs from the command line with its heap bounded by its input, and says so plainly when the bound is too small", async () => {
+    const dir = killedRun(30);
+    const bounded = await runCli(['report', dir]);
+    expect(bounded.code, bounded.stderr).toBe(1);
+    expect(bounded.stderr).toContain(`recovered 30 finished cells of an interrupted run; 10 not run; reports in ${dir}: index.html, junit.xml, results.json`);
+    const tooSmall = await runCli(['report', dir, '--out', join(dir, 'again')], { env: { DLMATRIX_HEAP_MB: '8' } });
+    expect(tooSmall.code).toBe(4);
+    expect(tooSmall.stderr).toContain('dlmatrix report: ran out of its memory bound (8 MB of heap); run it again with DLMATRIX_HEAP_MB set higher');
+  });
+
   it('writes the reports of a killed run, red: its unfinished cells should have run', async () => {
     const dir = killedRun(30);
     expect(await main(['report', dir])).toBe(1);
