@@ -68,11 +68,13 @@ export interface ImageSummary {
   size: number;
 }
 
-/** Credentials for a registry, as `docker login` stores them. */
+/** Credentials for a registry, as `docker login` or a credential helper gives them (the Engine API's AuthConfig). */
 export interface RegistryAuth {
-  username: string;
-  password: string;
   serveraddress: string;
+  username?: string;
+  password?: string;
+  /** An OAuth identity token instead of a password (a helper answering with Username `<token>`). */
+  identitytoken?: string;
 }
 
 export interface ContainerInfo {

@@ -1,9 +1,9 @@
-// The cache registry on an engine double: names, credentials from `docker login`, and what is
+// The cache registry on an engine double: names, credentials from `docker login` and credential helpers, and what is
 // pulled, pushed or shared.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ImageStore } from './container-client.ts';
 import { registryAuth, registryHost, RegistryCache } from './registry-cache.ts';
 
@@ -66,5 +66,50 @@ describe('cache registry', () => {
     writeFileSync(config, JSON.stringify({ auths: { 'https://ghcr.io': { auth: Buffer.from('me:s3cr:et').toString('base64') } } }));
     expect(registryAuth('ghcr.io', config)).toEqual({ username: 'me', password: 's3cr:et', serveraddress: 'ghcr.io' });
     expect(registryAuth('quay.io', config)).toBeUndefined();
+  });
+
+  describe('credential helpers (a real helper program on PATH, speaking docker-credential-helpers\' protocol)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'docker-config-'));
+    const config = join(dir, 'config.json');
+    // Answers for two servers, a token for a third, "not found" for the rest; logs what it was asked.
+    writeFileSync(
+      join(dir, 'docker-credential-fake'),
+      `#!/bin/sh
+read server
+echo "$1 $server" >> ${dir}/asked
+case "$server" in
+  123.dkr.ecr.eu-west-1.amazonaws.com) echo '{"ServerURL":"x","Username":"AWS","Secret":"ecr-pass"}' ;;
+  https://index.docker.io/v1/) echo '{"ServerURL":"x","Username":"hubber","Secret":"hub-pass"}' ;;
+  gcr.io) echo '{"ServerURL":"x","Username":"<token>","Secret":"id-token"}' ;;
+  *) echo "credentials not found in native keychain"; exit 1 ;;
+esac
+`,
+      { mode: 0o755 },
+    );
+    writeFileSync(join(dir, 'docker-credential-broken'), '#!/bin/sh\necho "error getting credentials - err: exit status 255"\nexit 1\n', { mode: 0o755 });
+    beforeEach(() => vi.stubEnv('PATH', `${dir}:${process.env.PATH}`));
+    afterEach(() => vi.unstubAllEnvs());
+
+    it("asks the host's helper (credHelpers) before anything else, and the config's store (credsStore) for the others", () => {
+      writeFileSync(config, JSON.stringify({ credHelpers: { '123.dkr.ecr.eu-west-1.amazonaws.com': 'fake' }, credsStore: 'fake', auths: { '123.dkr.ecr.eu-west-1.amazonaws.com': { auth: Buffer.from('stale:stale').toString('base64') } } }));
+      expect(registryAuth('123.dkr.ecr.eu-west-1.amazonaws.com', config)).toEqual({ username: 'AWS', password: 'ecr-pass', serveraddress: '123.dkr.ecr.eu-west-1.amazonaws.com' });
+      expect(registryAuth('docker.io', config)).toEqual({ username: 'hubber', password: 'hub-pass', serveraddress: 'docker.io' });
+      expect(registryAuth('gcr.io', config)).toEqual({ identitytoken: 'id-token', serveraddress: 'gcr.io' });
+      expect(readFileSync(join(dir, 'asked'), 'utf8')).toContain('get https://index.docker.io/v1/');
+    });
+
+    it('a helper with nothing for the host means no credentials, quietly; a failing or missing helper is a warning, not the run', () => {
+      const warnings: string[] = [];
+      writeFileSync(config, JSON.stringify({ credsStore: 'fake' }));
+      expect(registryAuth('quay.io', config, (line) => warnings.push(line))).toBeUndefined();
+      expect(warnings).toEqual([]);
+      writeFileSync(config, JSON.stringify({ credHelpers: { 'quay.io': 'broken', 'ghcr.io': 'absent' } }));
+      expect(registryAuth('quay.io', config, (line) => warnings.push(line))).toBeUndefined();
+      expect(registryAuth('ghcr.io', config, (line) => warnings.push(line))).toBeUndefined();
+      expect(warnings).toEqual([
+        'warning: the credential helper docker-credential-broken gave no credentials for quay.io (error getting credentials - err: exit status 255); trying the cache registry without them',
+        expect.stringMatching(/^warning: the credential helper docker-credential-absent gave no credentials for ghcr\.io \(spawnSync docker-credential-absent ENOENT\)/),
+      ]);
+    });
   });
 });
