@@ -30,8 +30,16 @@ tar -xf "$tarball" -C "$work"
 cd "$work/Python-$version"
 # Test modules are not installed where configure can leave them out (3.10+).
 ./configure --help | grep -q -- --disable-test-modules && options="$options --disable-test-modules"
+# Where the build is, for the harness's live status line (build-progress.ts reads "== dlmatrix:").
+say() { echo "== dlmatrix: CPython $version ($build): $*"; }
+say "configure"
 ./configure --prefix="$prefix" $options LDFLAGS="$ldflags" --with-ensurepip=install > "$work/configure.log" || { tail -n 40 "$work/configure.log"; exit 1; }
-make -j"$(nproc)" > "$work/make.log" 2>&1 || { tail -n 60 "$work/make.log"; exit 1; }
+say "make -j$(nproc)"
+# make's output goes to its log; every 50 C files compiled, a line says how far it is.
+{ make -j"$(nproc)" 2>&1; echo "dlmatrix-make-exit=$?"; } | tee "$work/make.log" \
+  | awk -v say="== dlmatrix: CPython $version ($build): make:" '/ -c .*\.c/ { if (++n % 50 == 0) { print say, n, "C files compiled"; fflush() } }'
+[ "$(tail -n 1 "$work/make.log")" = "dlmatrix-make-exit=0" ] || { tail -n 60 "$work/make.log"; exit 1; }
+say "make install"
 make install DESTDIR="$DLMATRIX_PYTHON_TREE" > "$work/install.log" 2>&1 || { tail -n 40 "$work/install.log"; exit 1; }
 cd /
 rm -rf "$work"

@@ -14,6 +14,13 @@ describe('build progress', () => {
     expect(progress.line('#14 4.1 warning: unused variable')).toBeUndefined();
   });
 
+  it("shows where a CPython build is: configure, make's C files compiled so far, install", () => {
+    const progress = new BuildProgress('dlmatrix/cpython:trixie-3.13.5-shared', 0);
+    progress.line('#9 [cpython 2/2] RUN sh /opt/dlmatrix/scripts/build-cpython.sh "3.13.5" "shared"');
+    expect(progress.line('#9 12.3 == dlmatrix: CPython 3.13.5 (shared): configure')).toMatch(/\[cpython 2\/2\] RUN .* - CPython 3\.13\.5 \(shared\): configure$/);
+    expect(progress.line('#9 71.0 == dlmatrix: CPython 3.13.5 (shared): make: 150 C files compiled')).toMatch(/- CPython 3\.13\.5 \(shared\): make: 150 C files compiled$/);
+  });
+
   it('counts the packages of a Cargo.lock', () => {
     expect(lockedPackages('version = 4\n\n[[package]]\nname = "a"\n\n[[package]]\nname = "b"\n')).toBe(2);
     expect(lockedPackages(undefined)).toBe(0);
