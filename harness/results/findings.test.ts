@@ -136,7 +136,7 @@ describe('computeFindings', () => {
     const mitigations = findings.statements.filter((s) => s.subject === 'mitigation');
     expect(mitigations.map((s) => s.text)).toEqual([
       'mitigation promote turns every undefined-symbol cell into loaded (8 of 8 cells) and leaves every loaded cell loaded (12 of 12 cells)',
-      'mitigation preload turns undefined-symbol cell into loaded (7 of 8 cells; exception: trixie/py-system/np-2.2.6/rust/RTLD_LOCAL|RTLD_NOW/mitigation=preload (crash SIGSEGV)) ' +
+      'mitigation preload turns undefined-symbol cells into loaded (7 of 8 cells; exception: trixie/py-system/np-2.2.6/rust/RTLD_LOCAL|RTLD_NOW/mitigation=preload (crash SIGSEGV)) ' +
         'and leaves every loaded cell loaded (12 of 12 cells)',
     ]);
     expect(mitigations[1]!.exact).toBe(false);

@@ -317,7 +317,9 @@ function mitigationStatements(ran: CellResult[]): FindingStatement[] {
       const rule = { when: [{ [MITIGATION_AXIS]: [value], [`outcome with ${MITIGATION_AXIS}=${NO_MITIGATION}`]: [before] }], then: after!, cells: group.length, holds: group.length - broken.length };
       rules.push(rule);
       exceptions.push(...broken);
-      const what = after === before ? `leaves ${broken.length ? '' : 'every '}${before} cell ${before}` : `turns ${broken.length ? '' : 'every '}${before} cell into ${after}`;
+      // "every X cell" when it holds for all of them; "X cells" when some break it (the count says how many).
+      const cells = broken.length ? `${before} cells` : `every ${before} cell`;
+      const what = after === before ? `leaves ${cells} ${before}` : `turns ${cells} into ${after}`;
       clauses.push(`${what} (${count(rule.holds, rule.cells)}${broken.length ? `; ${exceptionList(broken)}` : ''})`);
     }
     return { ...statement, text: `${name} ${joinWords(clauses)}`, exact: exceptions.length === 0, rules, exceptions };
