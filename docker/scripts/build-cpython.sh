@@ -35,9 +35,16 @@ say() { echo "== dlmatrix: CPython $version ($build): $*"; }
 say "configure"
 ./configure --prefix="$prefix" $options LDFLAGS="$ldflags" --with-ensurepip=install > "$work/configure.log" || { tail -n 40 "$work/configure.log"; exit 1; }
 say "make -j$(nproc)"
-# make's output goes to its log; every 50 C files compiled, a line says how far it is.
-{ make -j"$(nproc)" 2>&1; echo "dlmatrix-make-exit=$?"; } | tee "$work/make.log" \
-  | awk -v say="== dlmatrix: CPython $version ($build): make:" '/ -c .*\.c/ { if (++n % 50 == 0) { print say, n, "C files compiled"; fflush() } }'
+# make's output goes to its log; every 50 C files compiled, a line says how far it is. (A shell
+# loop, not awk: Debian's mawk reads its input in blocks and would say it all at the end.)
+{ make -j"$(nproc)" 2>&1; echo "dlmatrix-make-exit=$?"; } | tee "$work/make.log" | {
+  compiled=0
+  while IFS= read -r line; do
+    case "$line" in
+      *" -c "*.c*) compiled=$((compiled + 1)); [ $((compiled % 50)) -ne 0 ] || say "make: $compiled C files compiled" ;;
+    esac
+  done
+}
 [ "$(tail -n 1 "$work/make.log")" = "dlmatrix-make-exit=0" ] || { tail -n 60 "$work/make.log"; exit 1; }
 say "make install"
 make install DESTDIR="$DLMATRIX_PYTHON_TREE" > "$work/install.log" 2>&1 || { tail -n 40 "$work/install.log"; exit 1; }

@@ -11,7 +11,10 @@ const COMPILING = /^(?:#\d+ (?:\d+\.\d+ )?)?\s*Compiling (\S+) v?(\S+)/;
 const SAID = /^(?:#\d+ (?:\d+\.\d+ )?)?== dlmatrix: (.*)$/;
 
 export class BuildProgress {
-  private step = '';
+  /** `[project 6/6]` */
+  private stepLabel = '';
+  /** `RUN sh build-project.sh ...`, shown while nothing more telling is known. */
+  private stepText = '';
   private compiled = 0;
   private detail = '';
 
@@ -26,7 +29,8 @@ export class BuildProgress {
   line(text: string): string | undefined {
     const step = STEP.exec(text);
     if (step && !/^\[internal\]/.test(step[1]!)) {
-      this.step = `${step[1]} ${step[2]!.replace(/\s+/g, ' ').slice(0, 60)}`;
+      this.stepLabel = step[1]!;
+      this.stepText = step[2]!.replace(/\s+/g, ' ').slice(0, 60);
       this.detail = '';
       return this.status();
     }
@@ -44,8 +48,10 @@ export class BuildProgress {
     return undefined;
   }
 
+  /** The step's command gives way to the detail (a terminal line is short): `building IMAGE [build 5/5] - CPython …: make: 150 C files compiled`. */
   status(): string {
-    return `building ${this.image}${this.step ? ` ${this.step}` : ''}${this.detail ? ` - ${this.detail}` : ''}`;
+    const step = this.detail ? this.stepLabel : `${this.stepLabel} ${this.stepText}`.trim();
+    return `building ${this.image}${step ? ` ${step}` : ''}${this.detail ? ` - ${this.detail}` : ''}`;
   }
 }
 

@@ -60,6 +60,24 @@ describe('ProgressReporter', () => {
     expect(text()).toContain('[2/2] 1 pass 1 fail 0 skip');
   });
 
+  it('on a TTY keeps the clock moving while a long build says nothing new, and stops it at the end', () => {
+    vi.useFakeTimers();
+    try {
+      const { stream, writes, text } = fakeStream(true);
+      const progress = new ProgressReporter({ stream, live: true, color: false });
+      progress.onBegin({ matrixFile: 'matrix.yaml', totalCells: 3, environments: 1 });
+      progress.onProgress('building dlmatrix/cpython:x [build 5/5] - CPython 3.13.5 (shared): make -j2');
+      vi.advanceTimersByTime(95_000);
+      expect(writes.at(-1)).toBe('\r\u001b[2K[0/3] 0 pass 0 fail 0 skip  95s  building dlmatrix/cpython:x [build 5/5] - CPython 3.13.5 (shared): make -j2');
+      progress.onEnd(makeResults([]));
+      const ended = text().length;
+      vi.advanceTimersByTime(5_000);
+      expect(text().length).toBe(ended);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('with --quiet prints only failures and the summary', () => {
     const { stream, text } = fakeStream(false);
     const progress = new ProgressReporter({ stream, quiet: true });

@@ -26,6 +26,7 @@ export class ProgressReporter implements Reporter {
   private status = '';
   private readonly running = new Set<string>();
   private readonly started = Date.now();
+  private ticker?: NodeJS.Timeout;
 
   constructor(private readonly options: ProgressOptions = {}) {
     this.stream = options.stream ?? process.stderr;
@@ -36,6 +37,8 @@ export class ProgressReporter implements Reporter {
 
   onBegin(run: PlannedRun): void {
     this.total = run.totalCells;
+    // The clock moves while a long build says nothing new: a frozen line looks like a hang.
+    if (this.live && !this.options.quiet) this.ticker = setInterval(() => this.redraw(), 1000).unref();
     this.print(`dlmatrix: ${plural(run.totalCells, 'cell')} in ${plural(run.environments, 'environment')} from ${run.matrixFile}`);
   }
 
@@ -85,6 +88,7 @@ export class ProgressReporter implements Reporter {
 
   /** With a baseline, the summary is followed by what changed since (regressions first). */
   onEnd(results: RunResults, diff?: ResultsDiff): void {
+    clearInterval(this.ticker);
     this.clearLine();
     this.stream.write(endOfRun(results, this.painter, diff, this.color));
   }
