@@ -16,7 +16,7 @@ describe('build progress', () => {
 
   it("shows where a CPython build is: configure, make's C files compiled so far, install", () => {
     const progress = new BuildProgress('dlmatrix/cpython:trixie-3.13.5-shared', 0);
-    progress.line('#9 [cpython 2/2] RUN sh /opt/dlmatrix/scripts/build-cpython.sh "3.13.5" "shared"');
+    progress.line('#9 [cpython 2/2] RUN sh /x/scripts/build-cpython.sh "3.13.5" "shared"');
     // The step's command gives way to the detail: a terminal line is short.
     expect(progress.line('#9 12.3 == dlmatrix: CPython 3.13.5 (shared): configure')).toBe('building dlmatrix/cpython:trixie-3.13.5-shared [cpython 2/2] - CPython 3.13.5 (shared): configure');
     expect(progress.line('#9 71.0 == dlmatrix: CPython 3.13.5 (shared): make: 150 C files compiled')).toMatch(/- CPython 3\.13\.5 \(shared\): make: 150 C files compiled$/);
