@@ -1,8 +1,9 @@
 // What the runner starts for one cell: a built-in loader (C dlopen, Rust libloading, Node koffi,
 // or an executable linked against the library) or the user's own host program, with the library
 // variant and environment its mitigation asks for, all read from the image's manifest. A cell
-// whose loader the environment cannot run is skipped here, with the reason (the one place a
-// single cell of a ready environment is skipped).
+// whose loader the environment cannot run is skipped here, with the reason, and a cell whose host
+// program did not build is a build error here (the one place a single cell of a ready environment
+// is decided without running).
 import type { EnvironmentManifest, FailedHost } from '../image/manifest.ts';
 import type { RunnerRequest } from '../image/runner-protocol.ts';
 import { formatFlags } from '../matrix/flags.ts';
@@ -47,7 +48,7 @@ export function variantOf(mitigation: Mitigation): 'plain' | 'promote' {
   return mitigation === 'promote' ? 'promote' : 'plain';
 }
 
-/** "host program linked-host did not build (exit 1: CMD): /usr/bin/ld: warning: libpython3.13.so.1.0, needed by …" */
+/** "host program linked-host did not build (exit 101: CMD): error: linking with `cc` failed …\ncaused by: /usr/bin/ld: warning: libpython3.13.so.1.0, needed by …" */
 function hostBuildError(name: string, failed: FailedHost): string {
   const cause = decisiveLines(failed.output);
   return `host program ${name} did not build (exit ${failed.exit}: ${failed.command})${cause ? `: ${cause}` : ''}`;
