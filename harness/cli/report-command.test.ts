@@ -38,6 +38,9 @@ describe('dlmatrix report', () => {
     const tooSmall = await runCli(['report', dir, '--out', join(dir, 'again')], { env: { DLMATRIX_HEAP_MB: '8' } });
     expect(tooSmall.code).toBe(4);
     expect(tooSmall.stderr).toContain('dlmatrix report: ran out of its memory bound (8 MB of heap); run it again with DLMATRIX_HEAP_MB set higher');
+    const typo = await runCli(['report', dir, '--out', join(dir, 'typo')], { env: { DLMATRIX_HEAP_MB: '1g' } });
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('DLMATRIX_HEAP_MB must be a whole number of megabytes (e.g. 1024), not "1g"');
   });
 
   it('writes the reports of a killed run, red: its unfinished cells should have run', async () => {
