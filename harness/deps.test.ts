@@ -41,7 +41,7 @@ const LAYERS: Record<string, { only?: string[]; never?: string[] }> = {
   report: { never: ['docker/', 'run/', 'cli/'] },
   cli: {},
   // Builders and reporters for tests only: they may use the flow's vocabulary, never drive it.
-  'test-support': { only: ['plan/cell-id.ts', 'image/layout.ts', 'results/'] },
+  'test-support': { only: ['plan/cell-id.ts', 'image/layout.ts', 'image/manifest.ts', 'results/'] },
 };
 // Only this file talks to the Docker engine through dockerode; everything else goes through the
 // interfaces of docker/container-client.ts (Engine, ImageStore, Containers).

@@ -8,30 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { LAYOUT } from '../image/layout.ts';
 import type { BaseImageResolver } from './base-image.ts';
 import type { ProjectBuildPlan } from '../plan/project-build.ts';
-import type { Manifest, ToolchainManifest } from '../image/manifest.ts';
+import type { Manifest } from '../image/manifest.ts';
 import { BuildFailedError, type BuildRequest, type ContainerClient, type ContainerSpec, type ImageInfo } from './container-client.ts';
 import { ImageBuilder, type CpythonReleases, type EnvironmentImage, type ImageBuilderOptions, type NumpyResolver } from './images.ts';
 import type { RegistryCache } from './registry-cache.ts';
+import { distroToolchain } from '../test-support/make-manifests.ts';
 
-const TOOLCHAIN: ToolchainManifest = {
-  schema: 1,
-  stage: 'toolchain',
-  status: 'ready',
-  distro: { id: 'debian', codename: 'bookworm', name: 'Debian GNU/Linux 12 (bookworm)' },
-  glibc: '2.36',
-  arch: 'x86_64',
-  python: {
-    request: 'system',
-    build: 'distro',
-    version: '3.11.2',
-    executable: '/usr/bin/python3.11',
-    prefix: '/usr',
-    onPath: true,
-    libpython: { kind: 'shared', path: '/usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0', soname: 'libpython3.11.so.1.0', onLoaderPath: true },
-  },
-  rustc: 'rustc 1.63.0',
-  cargo: 'cargo 1.65.0',
-};
+const TOOLCHAIN = distroToolchain({ codename: 'bookworm', release: '12', glibc: '2.36', python: '3.11.2', rustc: '1.63.0', cargo: '1.65.0' });
 const variant = { library: `${LAYOUT.root}/variants/plain/src/f/target/release/libf.so`, project: `${LAYOUT.root}/variants/plain/src/f`, exports: ['dlmatrix_probe'], linked: {}, hosts: [] };
 
 /** The image of a ready environment (what the scheduler runs). */

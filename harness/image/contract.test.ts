@@ -6,36 +6,19 @@ import { describe, expect, it } from 'vitest';
 import { CONTRACT_SCHEMA, definition, type ContractDefinition } from './contract-schema.ts';
 import { ContractError } from './contract-error.ts';
 import { LAYOUT, layoutEnv } from './layout.ts';
-import { parseManifest, type EnvironmentManifest, type SkippedManifest, type ToolchainManifest } from './manifest.ts';
+import { parseManifest, type EnvironmentManifest, type SkippedManifest } from './manifest.ts';
 import { findResultLine, type ResultLine } from './result-line.ts';
 import { parseRunnerReply, type RunnerReply, type RunnerRequest } from './runner-protocol.ts';
 import { schemaProblem } from './schema-check.ts';
 import { parseTraceEvents, type TraceEvent } from './trace-events.ts';
+import { distroToolchain } from '../test-support/make-manifests.ts';
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 ajv.addSchema(CONTRACT_SCHEMA, 'contract');
 const fullCheck = (name: ContractDefinition, value: unknown) => ajv.validate(`contract#/$defs/${name}`, value);
 const smallCheck = (name: ContractDefinition, value: unknown) => schemaProblem(value, definition(name), CONTRACT_SCHEMA);
 
-const toolchain: ToolchainManifest = {
-  schema: 1,
-  stage: 'toolchain',
-  status: 'ready',
-  distro: { id: 'debian', codename: 'trixie', name: 'Debian GNU/Linux 13 (trixie)' },
-  glibc: '2.41',
-  arch: 'x86_64',
-  python: {
-    request: 'system',
-    build: 'distro',
-    version: '3.13.5',
-    executable: '/usr/bin/python3.13',
-    prefix: '/usr',
-    onPath: true,
-    libpython: { kind: 'shared', path: '/usr/lib/x86_64-linux-gnu/libpython3.13.so.1.0', soname: 'libpython3.13.so.1.0', onLoaderPath: true },
-  },
-  rustc: 'rustc 1.85.0',
-  cargo: 'cargo 1.85.0',
-};
+const toolchain = distroToolchain({ codename: 'trixie', release: '13', glibc: '2.41', python: '3.13.5', rustc: '1.85.0', cargo: '1.85.0' });
 const variant = { library: `${LAYOUT.root}/variants/plain/src/probe/target/release/libdlmatrix_probe.so`, project: `${LAYOUT.root}/variants/plain/src/probe`, exports: ['dlmatrix_probe'], linked: { c: `${LAYOUT.root}/variants/plain/bin/loader-c-linked` }, hosts: [] };
 const environment: EnvironmentManifest = {
   ...toolchain,

@@ -17,6 +17,7 @@ import type { RunnerRequest } from '../image/runner-protocol.ts';
 import type { InvocationContext } from './invocation.ts';
 import { RunStop } from './run-stop.ts';
 import { runPlan, type ImageProvider, type RunSettings } from './scheduler.ts';
+import { distroToolchain } from '../test-support/make-manifests.ts';
 
 const LIBRARY = `${LAYOUT.root}/variants/plain/src/fixture/target/release/libf.so`;
 const PROMOTED = `${LAYOUT.root}/variants/promote/src/fixture/target/release/libf.so`;
@@ -24,15 +25,8 @@ const PLAIN_PROJECT = `${LAYOUT.root}/variants/plain/src/fixture`;
 const PROMOTE_PROJECT = `${LAYOUT.root}/variants/promote/src/fixture`;
 const LIBPYTHON = '/usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0';
 const MANIFEST: EnvironmentManifest = {
-  schema: 1,
+  ...distroToolchain({ codename: 'bookworm', release: '12', glibc: '2.36', python: '3.11.2', rustc: '1.63.0', cargo: '1.65.0' }),
   stage: 'environment',
-  status: 'ready',
-  distro: { id: 'debian', codename: 'bookworm', name: 'Debian GNU/Linux 12 (bookworm)' },
-  glibc: '2.36',
-  arch: 'x86_64',
-  python: { request: 'system', build: 'distro', version: '3.11.2', executable: '/usr/bin/python3.11', prefix: '/usr', onPath: true, libpython: { kind: 'shared', path: LIBPYTHON, soname: 'libpython3.11.so.1.0', onLoaderPath: true } },
-  rustc: 'rustc 1.63.0',
-  cargo: 'cargo 1.65.0',
   numpy: { request: 'system', version: '1.24.2', source: 'distro' },
   node: 'v18.19.0',
   loaders: { c: `${LAYOUT.root}/bin/loader-c`, rust: `${LAYOUT.root}/bin/loader-rust`, node: `${LAYOUT.root}/loaders/node/loader.mjs` },
